@@ -1,0 +1,185 @@
+"""The partial date: parsed at its true precision, ordered, written out in a language.
+
+`2023-03` means March 2023, never the 1st of March. Years follow EDTF's
+astronomical numbering (`-0499` is 500 BC) and may carry a level-1 qualifier:
+`~` approximate, `?` uncertain, `%` both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_skeleton
+
+_DATE = re.compile(r"(-?)(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)")
+_MONTHS_EN = (
+    "January February March April May June July August September October November December"
+).split()
+_STAND_IN_YEAR = 2000
+"""A leap year that Babel formats; its digits are then replaced by the real year."""
+
+
+def is_leap(year: int) -> bool:
+    """Proleptic Gregorian rule; works for astronomical years below 1 too."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if is_leap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to the year, the month or the day, perhaps approximate or uncertain."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    approximate: bool = False
+    uncertain: bool = False
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def start_key(self) -> tuple[int, int, int]:
+        """Sorts a date at the start of its period: March 2023 before 5 March 2023."""
+        return (self.year, self.month or 0, self.day or 0)
+
+    @property
+    def end_key(self) -> tuple[int, int, int]:
+        """The last day the date covers: 2023 ends on 31 December 2023."""
+        month = self.month or 12
+        return (self.year, month, self.day or days_in_month(self.year, month))
+
+    @property
+    def qualifier(self) -> str:
+        if self.approximate and self.uncertain:
+            return "%"
+        return "~" if self.approximate else "?" if self.uncertain else ""
+
+    @property
+    def edtf(self) -> str:
+        """The canonical EDTF string, as an editor would write it."""
+        sign = "-" if self.year < 0 else ""
+        text = f"{sign}{abs(self.year):04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        return text + self.qualifier
+
+    @property
+    def html_datetime(self) -> str | None:
+        """A value for `<time datetime>`, or None where HTML cannot say it."""
+        if self.year < 1 or self.qualifier:
+            return None
+        return self.edtf
+
+    @property
+    def iso_start(self) -> str:
+        """The first day the date covers, for feeds and exports that need a full date."""
+        y, m, d = self.start_key
+        return f"{'-' if y < 0 else ''}{abs(y):04d}-{max(m, 1):02d}-{max(d, 1):02d}"
+
+    def __str__(self) -> str:
+        return self.edtf
+
+
+class DateError(ValueError):
+    """Why a date is not one; the message is shown to the editor as is."""
+
+
+def parse_date(text: str) -> PartialDate:
+    """Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, signed, with an EDTF qualifier.
+
+    Raises DateError saying why the text is not a real date.
+    """
+    match = _DATE.fullmatch(text.strip())
+    if not match:
+        raise DateError(
+            f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+            "(e.g. 2023, 2023-03, 2023-03-29), optionally followed by ~, ? or %"
+        )
+    sign, year_s, month_s, day_s, qual = match.groups()
+    year = -int(year_s) if sign else int(year_s)
+    month = int(month_s) if month_s else None
+    day = int(day_s) if day_s else None
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"date '{text}' has no month {month_s}: months run from 01 to 12")
+    if month is not None and day is not None:
+        last = days_in_month(year, month)
+        if not 1 <= day <= last:
+            raise DateError(
+                f"date '{text}' is not a real day: {_MONTHS_EN[month - 1]} {sign}{year_s} "
+                f"has {last} days"
+            )
+    return PartialDate(year, month, day, approximate=qual in "~%" and bool(qual),
+                       uncertain=qual in "?%" and bool(qual))
+
+
+@dataclass(frozen=True, slots=True)
+class DateWords:
+    """How one language writes dates: a Babel locale and the phrases around qualifiers."""
+
+    locale: str
+    approximate: str = "about {date}"
+    uncertain: str = "{date}?"
+    approximate_uncertain: str = "about {date}?"
+    range: str = "{start} – {end}"
+
+
+@lru_cache(maxsize=64)
+def _era_bc(locale: str) -> str:
+    return str(Locale.parse(locale).eras["abbreviated"][0])
+
+
+@lru_cache(maxsize=4096)
+def _plain(year: int, month: int | None, day: int | None, locale: str, with_year: bool) -> str:
+    if month is None:
+        text = "{year}"
+    else:
+        stand_in = dt.date(_STAND_IN_YEAR, month, day or 1)
+        skeleton = ("yMMMMd" if day else "yMMMM") if with_year else ("MMMMd" if day else "MMMM")
+        text = format_skeleton(skeleton, stand_in, locale=locale).replace(
+            str(_STAND_IN_YEAR), "{year}"
+        )
+    year_text = str(year) if year >= 1 else f"{1 - year} {_era_bc(locale)}"
+    return text.replace("{year}", year_text) if with_year or month is None else text
+
+
+def format_date(date: PartialDate, words: DateWords, with_year: bool = True) -> str:
+    """Writes a date at its precision: '29 mars 2023', 'mars 2023', 'vers 1920'."""
+    text = _plain(date.year, date.month, date.day, words.locale, with_year)
+    if date.approximate and date.uncertain:
+        return words.approximate_uncertain.format(date=text)
+    if date.approximate:
+        return words.approximate.format(date=text)
+    if date.uncertain:
+        return words.uncertain.format(date=text)
+    return text
+
+
+def range_parts(start: PartialDate, end: PartialDate | None, words: DateWords,
+                ) -> tuple[str, str | None]:
+    """The start and end of a period in words; the start drops a year the end repeats."""
+    if end is None or end == start:
+        return format_date(start, words), None
+    same_year = (
+        start.year == end.year and start.month is not None and end.month is not None
+        and not start.qualifier and not end.qualifier
+    )
+    return format_date(start, words, with_year=not same_year), format_date(end, words)
+
+
+def format_range(start: PartialDate, end: PartialDate | None, words: DateWords) -> str:
+    """Writes a date or a period: '2016 – 2020', '27 septembre – 10 novembre 2020'."""
+    first, last = range_parts(start, end, words)
+    return first if last is None else words.range.format(start=first, end=last)

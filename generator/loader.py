@@ -1,0 +1,297 @@
+"""Reads the project's YAML into nodes that remember where each value was written.
+
+YAML's own typing is never applied: every scalar stays the text the editor typed
+(`no`, `0755`, `12:30`, `2023-02-30` included) until the schema reads it. Duplicate
+keys, anchors, aliases and explicit tags are refused with their location, because
+each silently changes what the editor meant.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Collector, ContentErrors, FriseError, SourceLocation
+
+try:  # libyaml's C parser is ten times faster; fall back to pure Python without it.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest YAML or source-text file read, checked before parsing (a guard against bombs)."""
+
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A scalar exactly as written; `plain` is False when the editor quoted it."""
+
+    value: str
+    loc: SourceLocation
+    plain: bool = True
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in NULLS
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A mapping in source order; `keys` keeps the key nodes for their locations."""
+
+    entries: dict[str, Node]
+    keys: dict[str, Scalar]
+    loc: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    items: tuple[Node, ...]
+    loc: SourceLocation
+
+
+Node = Scalar | Mapping | Sequence
+
+
+@dataclass(slots=True)
+class RawProject:
+    """Everything read from `content/`, before any of it is interpreted."""
+
+    root: Path
+    site: Node | None = None
+    events: list[tuple[str, Node]] = field(default_factory=list)
+    """(event id, document) in sorted file order."""
+    actors: Node | None = None
+    tags: Node | None = None
+    sources: Node | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    """Source texts by their path relative to `content/`, e.g. `sources/article.txt`."""
+    errors: list[FriseError] = field(default_factory=list)
+
+
+def _mark(path: str, mark: yaml.Mark | None) -> SourceLocation:
+    if mark is None:
+        return SourceLocation(path)
+    return SourceLocation(path, mark.line + 1, mark.column + 1)
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+class _Builder:
+    """Turns libyaml's event stream into nodes, collecting every refusal on the way."""
+
+    def __init__(self, path: str, events: Iterator[yaml.Event]) -> None:
+        self.path = path
+        self.events = events
+        self.errors = Collector()
+
+    def _check_props(self, event: yaml.NodeEvent, what: str) -> None:
+        loc = _mark(self.path, event.start_mark)
+        if event.anchor is not None:
+            self.errors.add(
+                f"YAML anchors ('&{event.anchor}') are not allowed: write the {what} out in full",
+                loc,
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            self.errors.add(f"YAML tags ('{tag}') are not allowed: remove the tag", loc)
+
+    def node(self, event: yaml.Event) -> Node:
+        loc = _mark(self.path, event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            self.errors.add(
+                f"YAML aliases ('*{event.anchor}') are not allowed: write the value out in full",
+                loc,
+            )
+            return Scalar("", loc)
+        if isinstance(event, yaml.ScalarEvent):
+            self._check_props(event, "value")
+            return Scalar(_nfc(event.value), loc, plain=not event.style)
+        if isinstance(event, yaml.SequenceStartEvent):
+            self._check_props(event, "list")
+            items: list[Node] = []
+            for child in self.events:
+                if isinstance(child, yaml.SequenceEndEvent):
+                    break
+                items.append(self.node(child))
+            return Sequence(tuple(items), loc)
+        if isinstance(event, yaml.MappingStartEvent):
+            self._check_props(event, "mapping")
+            entries: dict[str, Node] = {}
+            keys: dict[str, Scalar] = {}
+            for key_event in self.events:
+                if isinstance(key_event, yaml.MappingEndEvent):
+                    break
+                key = self.node(key_event)
+                value = self.node(next(self.events))
+                if not isinstance(key, Scalar):
+                    self.errors.add("a key must be plain text, not a list or mapping", key.loc)
+                    continue
+                if key.value in keys:
+                    first = keys[key.value].loc
+                    self.errors.add(
+                        f"duplicate key '{key.value}' (first written at line {first.line}); "
+                        "YAML would silently keep only the last one",
+                        key.loc,
+                    )
+                    continue
+                keys[key.value] = key
+                entries[key.value] = value
+            return Mapping(entries, keys, loc)
+        raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+
+def parse_yaml(text: str, path: str) -> Node | None:
+    """Parses one YAML document into nodes; None for an empty file.
+
+    Raises ContentErrors with every located problem of the file.
+    """
+    events = iter(yaml.parse(text, Loader=_Loader))
+    builder = _Builder(path, events)
+    root: Node | None = None
+    try:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                if root is not None:
+                    builder.errors.add(
+                        "a file holds one YAML document; remove the '---' and what follows",
+                        _mark(path, event.start_mark),
+                    )
+                    break
+                first = next(events)
+                if not isinstance(first, yaml.DocumentEndEvent):
+                    root = builder.node(first)
+                    next(events)  # DocumentEndEvent
+                else:
+                    root = None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        raise ContentErrors([FriseError(f"YAML syntax: {problem}{context}", _mark(path, mark))])
+    except yaml.YAMLError as exc:  # reader errors carry no mark
+        raise ContentErrors([FriseError(f"YAML: {exc}", SourceLocation(path))]) from None
+    builder.errors.raise_if_any()
+    return root
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM) to text; a bad byte is reported with its line and column."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ContentErrors(
+            [
+                FriseError(
+                    f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded; "
+                    "save the file as UTF-8",
+                    SourceLocation(path, line, col),
+                )
+            ]
+        ) from None
+    return _nfc(text)
+
+
+def read_text(file: Path, display: str) -> str:
+    """Reads a content file as text, refusing oversized files before reading them."""
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ContentErrors(
+            [
+                FriseError(
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    SourceLocation(display),
+                )
+            ]
+        )
+    return decode(file.read_bytes(), display)
+
+
+def load_file(file: Path, display: str) -> Node | None:
+    return parse_yaml(read_text(file, display), display)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def load_project(root: Path) -> RawProject:
+    """Reads every content file of the project, in sorted order, collecting all problems."""
+    content = root / "content"
+    raw = RawProject(root=root)
+
+    def rel(p: Path) -> str:
+        return p.relative_to(root).as_posix()
+
+    def read(file: Path) -> Node | None:
+        display = rel(file)
+        if file.is_symlink() and not _inside(file, content):
+            raw.errors.append(
+                FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
+            )
+            return None
+        try:
+            return load_file(file, display)
+        except ContentErrors as exc:
+            raw.errors.extend(exc.errors)
+        except OSError as exc:
+            raw.errors.append(FriseError(f"cannot read: {exc.strerror}", SourceLocation(display)))
+        return None
+
+    if not content.is_dir():
+        raw.errors.append(
+            FriseError("no content/ folder here: is this a frise project?", SourceLocation("content"))
+        )
+        return raw
+    site = content / "site.yaml"
+    if site.is_file():
+        raw.site = read(site)
+    else:
+        raw.errors.append(
+            FriseError("content/site.yaml is missing", SourceLocation("content/site.yaml"))
+        )
+    optional = {name: content / f"{name}.yaml" for name in ("actors", "tags", "sources")}
+    raw.actors, raw.tags, raw.sources = (
+        read(file) if file.is_file() else None for file in optional.values()
+    )
+    events_dir = content / "events"
+    files = sorted(events_dir.iterdir()) if events_dir.is_dir() else []
+    for file in files:
+        if file.name.startswith(".") or file.name.endswith("~"):
+            continue  # editor backups and hidden files are not content
+        if file.suffix not in (".yaml", ".yml") or not file.is_file():
+            continue
+        node = read(file)
+        if node is not None:
+            raw.events.append((file.stem, node))
+    texts_dir = content / "sources"
+    if texts_dir.is_dir():
+        for file in sorted(texts_dir.rglob("*")):
+            if not file.is_file() or file.name.startswith("."):
+                continue
+            display = rel(file)
+            if not _inside(file, content):
+                raw.errors.append(
+                    FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
+                )
+                continue
+            try:
+                raw.texts[file.relative_to(content).as_posix()] = read_text(file, display)
+            except ContentErrors as exc:
+                raw.errors.extend(exc.errors)
+    return raw

@@ -1,0 +1,193 @@
+"""Pure rendering: (timeline, theme) → the list of files of the site, in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup as Html
+from markupsafe import escape
+
+from . import timeline as tl
+from . import urls
+from .dates import PartialDate, format_date, format_range, range_parts
+from .errors import FriseError
+from .markup import Markup
+from .model import Actor, Citation, Event, Tag, Timeline
+from .templates import Theme, Words, template_error
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the site: its path under the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An event with everything its pages show, computed once per build."""
+
+    event: Event
+    path: str
+    when: str
+    """The date or period in words, as plain text."""
+    when_html: Html
+    """The same inside `<time datetime>`, or a `data-edtf` span where HTML cannot say it."""
+    summary: Html
+    year: int
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    year: int
+    label: str
+    anchor: str
+    events: list[EventView]
+
+
+def time_html(date: PartialDate, text: str) -> Html:
+    """A date for machines and people: `<time>` where HTML can say it, else a span."""
+    if date.html_datetime:
+        return Html('<time datetime="{0}" data-edtf="{1}">{2}</time>').format(
+            date.html_datetime, date.edtf, text)
+    return Html('<span class="date" data-edtf="{0}">{1}</span>').format(date.edtf, text)
+
+
+def when_html(start: PartialDate, end: PartialDate | None, words: Words) -> Html:
+    first, last = range_parts(start, end, words.dates)
+    if end is None or last is None:
+        return time_html(start, first)
+    pattern = Html(escape(words.dates.range).replace("{start}", "{0}").replace("{end}", "{1}"))
+    return pattern.format(time_html(start, first), time_html(end, last))
+
+
+def event_views(timeline: Timeline, words: Words, markup: Markup) -> list[EventView]:
+    return [
+        EventView(
+            event=e,
+            path=urls.event_path(e.id),
+            when=format_range(e.date, e.end, words.dates),
+            when_html=when_html(e.date, e.end, words),
+            summary=Html(markup.block(e.summary)),
+            year=e.date.year,
+        )
+        for e in timeline.events
+    ]
+
+
+def year_views(views: list[EventView], words: Words) -> list[YearView]:
+    by_year: dict[int, list[EventView]] = {}
+    for view in views:
+        by_year.setdefault(view.year, []).append(view)
+    return [
+        YearView(year, format_date(PartialDate(year), words.dates),
+                 f"y{year}" if year >= 0 else f"y-{-year}", group)
+        for year, group in by_year.items()
+    ]
+
+
+def _citation(citation: Citation, words: Words) -> dict[str, object]:
+    source = citation.source
+    return {
+        "source": source,
+        "quote": citation.quote,
+        "date": time_html(source.date, format_date(source.date, words.dates))
+        if source.date else None,
+    }
+
+
+class _Renderer:
+    """Renders pages of one build; holds the shared context so each page adds only its own."""
+
+    def __init__(self, timeline: Timeline, theme: Theme, words: Words) -> None:
+        self.timeline = timeline
+        self.env = theme.env
+        self.words = words
+        self.markup = Markup()
+        self.site = timeline.site
+        self.common = {
+            "site": self.site,
+            "t": words.text,
+            "lang": self.site.language,
+            "description": Html(self.markup.inline(self.site.description)),
+            "tags": timeline.tags,
+            "actors": timeline.actors,
+        }
+
+    def page(self, template: str, path: str, **context: object) -> Output:
+        root = urls.root_of(path)
+        try:
+            html = self.env.get_template(template).render(
+                **self.common, **context, root=root, path=path,
+                canonical=urls.absolute(self.site.base_url, path),
+            )
+        except jinja2.TemplateError as exc:
+            raise template_error(exc) from None
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            raise template_error(exc) from None
+        return Output(path, html.encode("utf-8"))
+
+    def all(self, extras: list[Callable[[Timeline, Words], Iterator[Output]]]) -> list[Output]:
+        views = event_views(self.timeline, self.words, self.markup)
+        by_id = {v.id: v for v in views}
+        years = year_views(views, self.words)
+        outputs = [self.page("index.html", urls.INDEX, years=years, events=views)]
+        near = tl.neighbours(self.timeline.events)
+        related = tl.related(self.timeline.events)
+        md = self.markup
+        for view in views:
+            e = view.event
+            prev, nxt = near[e.id]
+            outputs.append(self.page(
+                "event.html", view.path, ev=view, event=e,
+                body=Html(md.block(e.body)), note=Html(md.block(e.note)),
+                citations=[_citation(c, self.words) for c in e.citations],
+                previous=by_id[prev.id] if prev else None,
+                next=by_id[nxt.id] if nxt else None,
+                related=[by_id[r.id] for r in related[e.id]],
+            ))
+        tag_events = tl.index_by(self.timeline.events, "tags")
+        for tag in self.timeline.tags:
+            outputs.append(self._group("tag.html", urls.tag_path(tag.slug), tag,
+                                       [by_id[e.id] for e in tag_events[tag.slug]]))
+        actor_events = tl.index_by(self.timeline.events, "actors")
+        for actor in self.timeline.actors:
+            outputs.append(self._group("actor.html", urls.actor_path(actor.id), actor,
+                                       [by_id[e.id] for e in actor_events[actor.id]]))
+        outputs.append(self.page("404.html", "404.html"))
+        for extra in extras:
+            outputs.extend(extra(self.timeline, self.words))
+        return outputs
+
+    def _group(self, template: str, path: str, item: Tag | Actor,
+               events: list[EventView]) -> Output:
+        description = Html(self.markup.inline(item.description)) if isinstance(item, Tag) else ""
+        return self.page(template, path, item=item, description_html=description,
+                         years=year_views(events, self.words), events=events)
+
+
+def render(timeline: Timeline, theme: Theme, words: Words,
+           extras: list[Callable[[Timeline, Words], Iterator[Output]]] | None = None,
+           ) -> list[Output]:
+    """Every file of the site, pages then assets, in a fixed order.
+
+    Raises FriseError located in the template when a template is wrong.
+    """
+    outputs = _Renderer(timeline, theme, words).all(extras or [])
+    outputs.extend(Output(path, data) for path, data in theme.assets().items())
+    seen: set[str] = set()
+    for out in outputs:
+        key = out.path.casefold()
+        if key in seen:
+            raise FriseError(f"two outputs would be written to '{out.path}'")
+        seen.add(key)
+    return outputs

@@ -1,0 +1,61 @@
+"""Pure views of the timeline that pages need: years, neighbours, related events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from bisect import bisect_left
+from itertools import groupby
+
+from .model import Event
+
+
+def by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
+    """Events grouped by the year they start in, in timeline order."""
+    return [(year, list(group)) for year, group in groupby(events, key=lambda e: e.date.year)]
+
+
+def neighbours(events: Sequence[Event]) -> dict[str, tuple[Event | None, Event | None]]:
+    """Each event's previous and next event in timeline order."""
+    out: dict[str, tuple[Event | None, Event | None]] = {}
+    for i, event in enumerate(events):
+        out[event.id] = (events[i - 1] if i else None,
+                         events[i + 1] if i + 1 < len(events) else None)
+    return out
+
+
+def related(events: Sequence[Event], limit: int = 4, window: int = 8
+            ) -> dict[str, list[Event]]:
+    """For each event, those sharing the most tags and actors, nearest in time first.
+
+    Only the `window` nearest events of each shared tag or actor on either side are
+    considered, so the cost stays linear in the number of events.
+    """
+    members: dict[str, list[int]] = {}
+    for i, event in enumerate(events):
+        for key in _keys(event):
+            members.setdefault(key, []).append(i)
+    out: dict[str, list[Event]] = {}
+    for i, event in enumerate(events):
+        shared: dict[int, int] = {}
+        for key in _keys(event):
+            group = members[key]
+            at = bisect_left(group, i)
+            for j in group[max(0, at - window): at + window + 1]:
+                if j != i:
+                    shared[j] = shared.get(j, 0) + 1
+        best = sorted(shared, key=lambda j: (-shared[j], abs(j - i), j))[:limit]
+        out[event.id] = [events[j] for j in sorted(best)]
+    return out
+
+
+def _keys(event: Event) -> list[str]:
+    return [f"t:{t.slug}" for t in event.tags] + [f"a:{a.id}" for a in event.actors]
+
+
+def index_by(events: Sequence[Event], key: str) -> dict[str, list[Event]]:
+    """Events of each tag (`key='tags'`) or actor (`key='actors'`), in timeline order."""
+    out: dict[str, list[Event]] = {}
+    for event in events:
+        for item in getattr(event, key):
+            out.setdefault(item.slug if key == "tags" else item.id, []).append(event)
+    return out

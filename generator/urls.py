@@ -1,0 +1,64 @@
+"""Ids, slugs and output paths: the one place that knows the site's URL layout.
+
+Pages are written as `<folder>/index.html` and linked to with the file name
+spelt out, so that the site also works opened from disk (`file://`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SLUG = re.compile(r"[a-z0-9-]{1,80}")
+WINDOWS_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+)
+
+
+def check_slug(value: str) -> str | None:
+    """Why `value` cannot be an id or slug, or None when it can."""
+    if not SLUG.fullmatch(value):
+        return "must be 1 to 80 characters of a-z, 0-9 and '-'"
+    if value in WINDOWS_NAMES:
+        return "is a name Windows reserves for a device"
+    return None
+
+
+def slugify(text: str) -> str:
+    """A valid id from any title: accents folded, lower case, words joined by '-'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    slug = slug[:80].rstrip("-")
+    return f"{slug}-1" if slug in WINDOWS_NAMES else slug
+
+
+INDEX = "index.html"
+
+
+def event_path(event_id: str) -> str:
+    return f"events/{event_id}/{INDEX}"
+
+
+def tag_path(slug: str) -> str:
+    return f"tags/{slug}/{INDEX}"
+
+
+def actor_path(actor_id: str) -> str:
+    return f"actors/{actor_id}/{INDEX}"
+
+
+def root_of(page: str) -> str:
+    """The relative prefix from an output file back to the site's root: '' or '../../'."""
+    return "../" * page.count("/")
+
+
+def public_url(path: str) -> str:
+    """The URL path published for an output file: `events/x/index.html` → `events/x/`."""
+    if path == INDEX:
+        return ""
+    return path[: -len(INDEX)] if path.endswith("/" + INDEX) else path
+
+
+def absolute(base_url: str | None, path: str) -> str | None:
+    """The absolute URL of an output file, when the site's address is known."""
+    return None if base_url is None else base_url + public_url(path)

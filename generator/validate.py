@@ -1,0 +1,457 @@
+"""Raw nodes → the model. Reads the schema of the content format, collects every
+problem of every file with its location, then raises them together."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError
+
+from .config import Site
+from .dates import DateError, PartialDate, parse_date
+from .errors import Collector, SourceLocation
+from .loader import Mapping, Node, RawProject, Scalar, Sequence
+from .model import ACTOR_KINDS, Actor, Citation, Event, Source, Tag, Timeline
+from .urls import check_slug, slugify
+
+SITE_KEYS = ("title", "description", "language", "base_url", "author", "output")
+EVENT_KEYS = ("title", "date", "end", "summary", "body", "note", "tags", "actors", "sources",
+              "featured", "draft")
+SOURCE_KEYS = ("title", "url", "publisher", "author", "date", "language", "text")
+ACTOR_KEYS = ("name", "kind", "role", "url")
+TAG_KEYS = ("label", "description")
+URL_SCHEMES = ("http", "https", "mailto")
+MAX_TITLE = 300
+
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL_TEXT = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+_CONTROL_MARKDOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‛": "'", "′": "'", "`": "'",
+                         "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‹": '"', "›": '"'})
+_SPACES = re.compile(r"\s+")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def normalize_quote(text: str) -> str:
+    """Makes a quote comparable: one kind of quote mark, apostrophe and space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip()
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A ': did you mean …?' hint for a misspelt key, tag or actor, or ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f": did you mean '{close[0]}'?" if close else ""
+
+
+def _describe(node: Node) -> str:
+    return "a list" if isinstance(node, Sequence) else "a mapping" if isinstance(
+        node, Mapping) else "text"
+
+
+@dataclass(slots=True)
+class _Schema:
+    """Typed readers over nodes; each reports into one collector and returns None on error."""
+
+    errors: Collector
+
+    def mapping(self, node: Node | None, what: str, loc: SourceLocation) -> Mapping | None:
+        if isinstance(node, Mapping):
+            return node
+        if node is None:
+            self.errors.add(f"{what} is empty", loc)
+        else:
+            self.errors.add(f"{what} must be a mapping of keys and values, not {_describe(node)}",
+                            node.loc)
+        return None
+
+    def keys(self, node: Mapping, allowed: tuple[str, ...], required: tuple[str, ...],
+             what: str) -> None:
+        for key, key_node in node.keys.items():
+            if key not in allowed:
+                self.errors.add(f"unknown key '{key}' in {what}{suggest(key, allowed)}",
+                                key_node.loc)
+        for key in required:
+            if key not in node.entries:
+                self.errors.add(f"{what} needs '{key}'", node.loc)
+
+    def scalar(self, node: Node, key: str) -> Scalar | None:
+        if not isinstance(node, Scalar):
+            self.errors.add(f"'{key}' must be text, not {_describe(node)}", node.loc)
+            return None
+        if node.is_null:
+            self.errors.add(f"'{key}' is empty", node.loc)
+            return None
+        return node
+
+    def text(self, node: Node | None, key: str, markdown: bool = False) -> str | None:
+        """Plain text (one line, no control characters) or Markdown."""
+        if node is None:
+            return None
+        scalar = self.scalar(node, key)
+        if scalar is None:
+            return None
+        bad = (_CONTROL_MARKDOWN if markdown else _CONTROL_TEXT).search(scalar.value)
+        if bad:
+            kind = "bidirectional override" if bad.group() in _BIDI else "control character"
+            self.errors.add(f"'{key}' contains a {kind} (U+{ord(bad.group()):04X}); remove it",
+                            scalar.loc)
+            return None
+        value = scalar.value.strip()
+        if not value:
+            self.errors.add(f"'{key}' is empty", scalar.loc)
+            return None
+        return value
+
+    def boolean(self, node: Node | None, key: str) -> bool:
+        if node is None:
+            return False
+        scalar = self.scalar(node, key)
+        if scalar is None:
+            return False
+        if scalar.plain and scalar.value in ("true", "false"):
+            return scalar.value == "true"
+        self.errors.add(f"'{key}' must be true or false, not '{scalar.value}'", scalar.loc)
+        return False
+
+    def date(self, node: Node | None, key: str) -> PartialDate | None:
+        if node is None:
+            return None
+        scalar = self.scalar(node, key)
+        if scalar is None:
+            return None
+        try:
+            return parse_date(scalar.value)
+        except DateError as exc:
+            self.errors.add(str(exc), scalar.loc)
+            return None
+
+    def url(self, node: Node | None, key: str) -> str | None:
+        value = self.text(node, key)
+        if value is None or node is None:
+            return None
+        scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+        if scheme not in URL_SCHEMES or (scheme != "mailto" and "//" not in value[:9]):
+            self.errors.add(f"'{key}' must be an absolute http, https or mailto URL, "
+                            f"not '{value}'", node.loc)
+            return None
+        return value
+
+    def slug(self, node: Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        problem = check_slug(value)
+        if problem:
+            self.errors.add(f"{what} '{value}' {problem}", node.loc)
+            return None
+        return value
+
+    def slug_list(self, node: Node | None, key: str) -> list[tuple[str, SourceLocation]]:
+        if node is None:
+            return []
+        if isinstance(node, Scalar) and node.is_null:
+            return []
+        if not isinstance(node, Sequence):
+            self.errors.add(f"'{key}' must be a list, e.g. [{key[:-1]}-a, {key[:-1]}-b]",
+                            node.loc)
+            return []
+        out = []
+        for item in node.items:
+            slug = self.slug(item, key[:-1])
+            if slug is not None:
+                if slug in (s for s, _ in out):
+                    self.errors.add(f"{key[:-1]} '{slug}' is listed twice", item.loc)
+                else:
+                    out.append((slug, item.loc))
+        return out
+
+
+def _site(schema: _Schema, node: Node | None, languages: Collection[str] | None) -> Site:
+    loc = SourceLocation("content/site.yaml")
+    m = schema.mapping(node, "site.yaml", loc)
+    if m is None:
+        return Site(title="")
+    schema.keys(m, SITE_KEYS, ("title",), "site.yaml")
+    e = m.entries
+    language = schema.text(e.get("language"), "language") or "en"
+    if "language" in e and language != "en":
+        lang_loc = e["language"].loc
+        if not _LANGUAGE.fullmatch(language):
+            schema.errors.add(f"language '{language}' is not a BCP 47 tag such as 'fr' or 'en'",
+                              lang_loc)
+        else:
+            try:
+                Locale.parse(language.replace("-", "_"))
+            except (UnknownLocaleError, ValueError):
+                schema.errors.add(f"language '{language}' is not known to Babel", lang_loc)
+            if languages is not None and language.split("-")[0] not in languages:
+                schema.errors.add(
+                    f"no interface words for language '{language}': available are "
+                    f"{', '.join(sorted(languages))}; add templates/i18n/{language}.yaml",
+                    lang_loc)
+    base_url = schema.url(e.get("base_url"), "base_url")
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        schema.errors.add("'base_url' must be an http or https URL", e["base_url"].loc)
+        base_url = None
+    if base_url is not None and not base_url.endswith("/"):
+        base_url += "/"
+    output = schema.text(e.get("output"), "output") or "site"
+    problem = check_output_name(output)
+    if problem:
+        schema.errors.add(f"'output' {problem}", e["output"].loc)
+    return Site(
+        title=schema.text(e.get("title"), "title") or "",
+        description=schema.text(e.get("description"), "description", markdown=True) or "",
+        language=language,
+        base_url=base_url,
+        author=schema.text(e.get("author"), "author"),
+        output=output,
+    )
+
+
+def check_output_name(output: str) -> str | None:
+    """Why `output` cannot be the output folder, or None. Pure path logic on the setting."""
+    norm = posixpath.normpath(output.replace("\\", "/"))
+    if posixpath.isabs(norm) or re.match(r"^[A-Za-z]:", norm):
+        return f"must be a folder inside the project, not the absolute path '{output}'"
+    if norm == ".." or norm.startswith("../"):
+        return f"'{output}' leaves the project; the output must lie inside it"
+    top = norm.split("/")[0]
+    if norm == "." or top in ("content", "templates") and norm == top:
+        return f"cannot be '{output}': it would overwrite the project's own files"
+    if top in ("content", "templates", ".git"):
+        return f"cannot lie inside '{top}/'"
+    return None
+
+
+def _named_table(schema: _Schema, node: Node | None, path: str) -> Iterable[tuple[str, Mapping]]:
+    """The entries of actors.yaml, tags.yaml or sources.yaml whose id and shape are valid."""
+    if node is None:
+        return
+    what = path.rsplit("/", 1)[-1]
+    m = schema.mapping(node, what, SourceLocation(path))
+    if m is None:
+        return
+    seen: dict[str, SourceLocation] = {}
+    for key, value in m.entries.items():
+        key_node = m.keys[key]
+        problem = check_slug(key)
+        if problem:
+            schema.errors.add(f"id '{key}' in {what} {problem}", key_node.loc)
+            continue
+        if key.casefold() in seen:
+            schema.errors.add(f"id '{key}' repeats another id of {what}", key_node.loc)
+            continue
+        seen[key.casefold()] = key_node.loc
+        entry = schema.mapping(value, f"'{key}'", key_node.loc)
+        if entry is not None:
+            yield key, entry
+
+
+def _tags(schema: _Schema, node: Node | None) -> dict[str, Tag]:
+    tags = {}
+    for slug, m in _named_table(schema, node, "content/tags.yaml"):
+        schema.keys(m, TAG_KEYS, ("label",), f"tag '{slug}'")
+        tags[slug] = Tag(slug, schema.text(m.entries.get("label"), "label") or slug,
+                         schema.text(m.entries.get("description"), "description", True) or "")
+    return tags
+
+
+def _actors(schema: _Schema, node: Node | None) -> dict[str, Actor]:
+    actors = {}
+    for actor_id, m in _named_table(schema, node, "content/actors.yaml"):
+        schema.keys(m, ACTOR_KEYS, ("name", "kind"), f"actor '{actor_id}'")
+        e = m.entries
+        kind = schema.text(e.get("kind"), "kind")
+        if kind is not None and kind not in ACTOR_KINDS:
+            schema.errors.add(f"kind '{kind}' is not one of {', '.join(ACTOR_KINDS)}"
+                              f"{suggest(kind, ACTOR_KINDS)}", e["kind"].loc)
+        actors[actor_id] = Actor(actor_id, schema.text(e.get("name"), "name") or actor_id,
+                                 kind or "person", schema.text(e.get("role"), "role"),
+                                 schema.url(e.get("url"), "url"))
+    return actors
+
+
+def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: dict[str, str],
+                   ) -> Source:
+    e = m.entries
+    text = schema.text(e.get("text"), "text")
+    if text is not None:
+        norm = posixpath.normpath(text)
+        if posixpath.isabs(norm) or norm.startswith(".."):
+            schema.errors.add(f"'text' must be a path inside content/, not '{text}'",
+                              e["text"].loc)
+            text = None
+        elif norm not in texts:
+            schema.errors.add(f"source text 'content/{norm}' does not exist"
+                              f"{suggest(norm, texts)}", e["text"].loc)
+            text = None
+        else:
+            text = norm
+    language = schema.text(e.get("language"), "language")
+    if language is not None and not _LANGUAGE.fullmatch(language):
+        schema.errors.add(f"language '{language}' is not a BCP 47 tag", e["language"].loc)
+    return Source(
+        id=source_id,
+        title=schema.text(e.get("title"), "title") or "",
+        url=schema.url(e.get("url"), "url"),
+        publisher=schema.text(e.get("publisher"), "publisher"),
+        author=schema.text(e.get("author"), "author"),
+        date=schema.date(e.get("date"), "date"),
+        language=language,
+        text=text,
+    )
+
+
+def _sources(schema: _Schema, node: Node | None, texts: dict[str, str]) -> dict[str, Source]:
+    sources = {}
+    for source_id, m in _named_table(schema, node, "content/sources.yaml"):
+        schema.keys(m, SOURCE_KEYS, ("title",), f"source '{source_id}'")
+        sources[source_id] = _source_fields(schema, m, source_id, texts)
+    return sources
+
+
+@dataclass(slots=True)
+class _Context:
+    """What an event may refer to, read once before the events."""
+
+    tags: dict[str, Tag] | None
+    actors: dict[str, Actor]
+    sources: dict[str, Source]
+    texts: dict[str, str]
+    normalized: dict[str, str]
+
+
+def _citations(schema: _Schema, node: Node | None, ctx: _Context) -> tuple[Citation, ...]:
+    if node is None or isinstance(node, Scalar) and node.is_null:
+        return ()
+    if not isinstance(node, Sequence):
+        schema.errors.add("'sources' must be a list of sources", node.loc)
+        return ()
+    out = []
+    for item in node.items:
+        m = schema.mapping(item, "a source", item.loc)
+        if m is None:
+            continue
+        e = m.entries
+        source: Source | None
+        if "source" in e:
+            schema.keys(m, ("source", "quote"), (), "a source reference")
+            ref = schema.text(e["source"], "source")
+            source = ctx.sources.get(ref or "")
+            if ref is not None and source is None:
+                schema.errors.add(f"unknown source '{ref}'{suggest(ref, ctx.sources)}"
+                                  + ("" if ctx.sources else " (there is no sources.yaml)"),
+                                  e["source"].loc)
+        else:
+            schema.keys(m, (*SOURCE_KEYS, "quote"), ("title", "url"), "a source")
+            source = _source_fields(schema, m, None, ctx.texts)
+        quote = schema.text(e.get("quote"), "quote", markdown=True)
+        if quote is not None and source is not None and source.text is not None:
+            if normalize_quote(quote) not in ctx.normalized[source.text]:
+                schema.errors.add(
+                    f"quote not found in the text of '{source.id or source.title}' "
+                    f"(content/{source.text}): copy the sentence exactly", e["quote"].loc)
+        if source is not None:
+            out.append(Citation(source, quote))
+    return tuple(out)
+
+
+def _event(schema: _Schema, event_id: str, node: Node, ctx: _Context) -> Event | None:
+    path = node.loc.path
+    problem = check_slug(event_id)
+    if problem:
+        fix = slugify(event_id) or "event"
+        schema.errors.add(f"file name '{event_id}' {problem}; rename it to '{fix}.yaml'",
+                          SourceLocation(path))
+    m = schema.mapping(node, "an event file", node.loc)
+    if m is None:
+        return None
+    schema.keys(m, EVENT_KEYS, ("title", "date", "summary"), "an event")
+    e = m.entries
+    title = schema.text(e.get("title"), "title")
+    if title is not None and len(title) > MAX_TITLE:
+        schema.errors.add(f"'title' is {len(title)} characters; keep it under {MAX_TITLE}",
+                          e["title"].loc)
+    date = schema.date(e.get("date"), "date")
+    end = schema.date(e.get("end"), "end")
+    if date is not None and end is not None and end.end_key < date.start_key:
+        schema.errors.add(f"'end' ({end}) is before 'date' ({date})", e["end"].loc)
+    tags = []
+    for slug, loc in schema.slug_list(e.get("tags"), "tags"):
+        if ctx.tags is None:
+            tags.append(Tag(slug, slug))
+        elif slug in ctx.tags:
+            tags.append(ctx.tags[slug])
+        else:
+            schema.errors.add(f"unknown tag '{slug}'{suggest(slug, ctx.tags)}"
+                              " (tags are defined in content/tags.yaml)", loc)
+    actors = []
+    for actor_id, loc in schema.slug_list(e.get("actors"), "actors"):
+        if actor_id in ctx.actors:
+            actors.append(ctx.actors[actor_id])
+        else:
+            schema.errors.add(f"unknown actor '{actor_id}'{suggest(actor_id, ctx.actors)}"
+                              " (actors are defined in content/actors.yaml)", loc)
+    citations = _citations(schema, e.get("sources"), ctx)
+    summary = schema.text(e.get("summary"), "summary", markdown=True)
+    if title is None or date is None or summary is None:
+        return None
+    return Event(
+        id=event_id, title=title, date=date, end=end, summary=summary,
+        body=schema.text(e.get("body"), "body", markdown=True) or "",
+        note=schema.text(e.get("note"), "note", markdown=True) or "",
+        tags=tuple(tags), actors=tuple(actors), citations=citations,
+        featured=schema.boolean(e.get("featured"), "featured"),
+        draft=schema.boolean(e.get("draft"), "draft"),
+        location=node.loc,
+    )
+
+
+def validate(raw: RawProject, drafts: bool = False,
+             languages: Collection[str] | None = None) -> Timeline:
+    """Checks the whole project and returns its timeline, or raises every problem at once.
+
+    `languages` lists those the theme has words for; `drafts` keeps draft events.
+    """
+    errors = Collector()
+    errors.extend(raw.errors)
+    schema = _Schema(errors)
+    site = _site(schema, raw.site, languages)
+    ctx = _Context(
+        tags=_tags(schema, raw.tags) if raw.tags is not None else None,
+        actors=_actors(schema, raw.actors),
+        sources=_sources(schema, raw.sources, raw.texts),
+        texts=raw.texts,
+        normalized={path: normalize_quote(text) for path, text in raw.texts.items()},
+    )
+    events: list[Event] = []
+    seen: dict[str, str] = {}
+    for event_id, node in raw.events:
+        if event_id in seen:
+            errors.add(f"event id '{event_id}' is also used by {seen[event_id]}; "
+                       "rename one of the files", SourceLocation(node.loc.path))
+            continue
+        seen[event_id] = node.loc.path
+        event = _event(schema, event_id, node, ctx)
+        if event is not None and (drafts or not event.draft):
+            events.append(event)
+    if not raw.events and not any(e.location and "events" in e.location.path
+                                  for e in errors.errors):
+        errors.add("no events: add a file such as content/events/2023-03-29-first-event.yaml",
+                   SourceLocation("content/events"))
+    errors.raise_if_any()
+    events.sort(key=lambda ev: ev.sort_key)
+    used_tags = {t.slug: t for ev in events for t in ev.tags}
+    used_actors = {a.id: a for ev in events for a in ev.actors}
+    return Timeline(
+        site=site,
+        events=tuple(events),
+        tags=tuple(used_tags[s] for s in sorted(used_tags)),
+        actors=tuple(used_actors[a] for a in sorted(used_actors)),
+    )

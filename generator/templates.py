@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -22,10 +21,11 @@ DEFAULT_PREFIX = "!default"
 
 def default_theme() -> Path:
     """The built-in theme: `templates/` of a source checkout, or its copy in the wheel."""
-    checkout = Path(__file__).resolve().parent.parent / "templates"
-    if (checkout / "base.html").is_file():
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "templates"
+    if (checkout / "base.html").is_file() and (here.parent / "pyproject.toml").is_file():
         return checkout
-    return Path(str(resources.files("generator.theme")))
+    return here / "theme"
 
 
 @dataclass(frozen=True, slots=True)

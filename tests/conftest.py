@@ -1,0 +1,143 @@
+"""Shared fixtures: small projects written from a dict, the real content built once,
+and the golden-tree refresh flag.
+
+Refresh the golden tree on purpose with `python -m pytest tests/test_golden.py
+--update-golden` (or `FRISE_UPDATE_GOLDEN=1`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "real"
+MARKER = ".frise-output"
+
+SITE_EN = "title: A test timeline\nlanguage: en\n"
+EVENT = "title: An event\ndate: 2023-03-29\nsummary: Something happened.\n"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", default=False,
+        help="rewrite tests/golden/real/ from a fresh build of content/ (on purpose only)",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    flag = bool(request.config.getoption("--update-golden"))
+    return flag or os.environ.get("FRISE_UPDATE_GOLDEN", "") not in ("", "0")
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Writes `files` (path relative to root → text or bytes) under root."""
+    for rel, data in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data, encoding="utf-8")
+    return root
+
+
+ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectFactory:
+    """A factory: `project({"content/events/a.yaml": "..."})` → a project folder.
+
+    `content/site.yaml` defaults to a minimal English site; pass `site=None` to leave
+    it out or a string to replace it. Each call makes a new folder.
+    """
+    counter = iter(range(1000))
+
+    def make(files: dict[str, str | bytes] | None = None, site: str | None = SITE_EN) -> Path:
+        root = tmp_path / f"project-{next(counter)}"
+        root.mkdir()
+        all_files: dict[str, str | bytes] = {}
+        if site is not None:
+            all_files["content/site.yaml"] = site
+        all_files.update(files or {})
+        return write_files(root, all_files)
+
+    return make
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copies a project's content/ (and its own templates/, if any) without its site."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / "content", target / "content")
+    own = source / "templates"
+    if own.is_dir() and source.resolve() != REPO:
+        shutil.copytree(own, target / "templates")
+    return target
+
+
+@pytest.fixture(scope="session")
+def build_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ built once, in a temporary copy; returns the site folder."""
+    from generator.build import build
+
+    root = copy_project(REPO, tmp_path_factory.mktemp("real"))
+    report = build(root)
+    assert report.output is not None
+    return report.output
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (relative POSIX path → sha256), hidden ones included."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class LinkParser(HTMLParser):
+    """Collects href/src/srcset attribute values and element ids of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("href", "src", "action", "poster", "data"):
+                self.links.append((tag, value))
+            elif name == "srcset":
+                for part in value.split(","):
+                    if part.strip():
+                        self.links.append((tag, part.strip().split()[0]))
+            elif name == "id":
+                self.ids.add(value)
+
+
+def parse_page(path: Path) -> LinkParser:
+    parser = LinkParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+@pytest.fixture
+def chdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
+    """Changes the working folder for one test (restored afterwards)."""
+    yield monkeypatch.chdir

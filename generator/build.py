@@ -8,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import cache
 from .loader import load_project
 from .model import Timeline
 from .output import write_site
+from .markup import convert_all
 from .render import Output, render
 from .templates import Theme, load_theme
 from .validate import validate
@@ -63,11 +65,12 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     """Builds the site of `project` into its output folder and reports what it did."""
     timeline, theme, report = check(project, drafts, base_url)
     clock = _Clock(report, progress)
-    outputs = render_site(timeline, theme)
+    outputs, converted = render_site(timeline, theme, cache.load(project))
     clock.lap("render")
     output = project / timeline.site.output
     report.files = write_site(project, output, outputs)
     report.output = output
+    cache.save(project, converted)
     clock.lap("write")
     if timeline.site.base_url is None:
         report.notes.append("no base_url in site.yaml: canonical links and absolute URLs "
@@ -75,6 +78,22 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     return report
 
 
-def render_site(timeline: Timeline, theme: Theme) -> list[Output]:
-    """All outputs of the site, pages and exports, in memory."""
-    return render(timeline, theme, theme.words(timeline.site.language))
+def markdown_texts(timeline: Timeline) -> list[str]:
+    """Every Markdown text the pages show, to convert them all in one batch."""
+    texts = [timeline.site.description]
+    texts += [tag.description for tag in timeline.tags]
+    for e in timeline.events:
+        texts += (e.summary, e.body, e.note)
+    return texts
+
+
+def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None = None,
+                ) -> tuple[list[Output], dict[str, str]]:
+    """All outputs of the site, pages and exports, in memory; and the Markdown converted.
+
+    `known` holds conversions from an earlier build, which are reused.
+    """
+    markup = convert_all(markdown_texts(timeline), known)
+    outputs = render(timeline, theme, theme.words(timeline.site.language), markup=markup)
+    used = set(markdown_texts(timeline))
+    return outputs, {k: v for k, v in markup.known.items() if k in used}

@@ -6,6 +6,11 @@ every result goes through nh3 with a small allow-list of tags and URL schemes.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+
 import markdown
 import nh3
 
@@ -19,18 +24,29 @@ ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"ali
 SCHEMES = {"http", "https", "mailto"}
 
 
-class Markup:
-    """Converts editors' Markdown to sanitised HTML; reuses one parser, as it is costly."""
+PARALLEL_FROM = 2000
+"""Below this many texts a process pool costs more than it saves."""
 
-    def __init__(self) -> None:
+
+class Markup:
+    """Converts editors' Markdown to sanitised HTML; reuses one parser, as it is costly.
+
+    `known` holds texts already converted (by `convert_all`, or a cache), so that a
+    text used on several pages is converted once.
+    """
+
+    def __init__(self, known: dict[str, str] | None = None) -> None:
         self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        self.known: dict[str, str] = known if known is not None else {}
 
     def block(self, text: str) -> str:
         """Paragraphs, lists, quotes: for summaries and bodies."""
         if not text:
             return ""
-        html = self._md.reset().convert(text)
-        return sanitize(html)
+        html = self.known.get(text)
+        if html is None:
+            html = self.known[text] = sanitize(self._md.reset().convert(text))
+        return html
 
     def inline(self, text: str) -> str:
         """One paragraph's content without the `<p>`: for descriptions inside other markup."""
@@ -46,3 +62,30 @@ def sanitize(html: str) -> str:
         html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
         link_rel="noopener noreferrer", strip_comments=True,
     ))
+
+
+def _convert_chunk(texts: list[str]) -> list[str]:
+    markup = Markup()
+    return [markup.block(t) for t in texts]
+
+
+def convert_all(texts: Iterable[str], known: dict[str, str] | None = None) -> Markup:
+    """A converter that already holds the HTML of every text, converted on all cores.
+
+    Python-Markdown takes most of a large build's time and holds the GIL, so large
+    batches are split across processes; the result does not depend on how.
+    """
+    markup = Markup(dict(known or {}))
+    todo = sorted({t for t in texts if t and t not in markup.known})
+    workers = min(os.cpu_count() or 1, 8)
+    if len(todo) < PARALLEL_FROM or workers < 2:
+        for text in todo:
+            markup.block(text)
+        return markup
+    size = -(-len(todo) // (workers * 4))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks)):
+            markup.known.update(zip(chunk, results))
+    return markup

@@ -108,11 +108,12 @@ def _citation(citation: Citation, words: Words) -> dict[str, object]:
 class _Renderer:
     """Renders pages of one build; holds the shared context so each page adds only its own."""
 
-    def __init__(self, timeline: Timeline, theme: Theme, words: Words) -> None:
+    def __init__(self, timeline: Timeline, theme: Theme, words: Words,
+                 markup: Markup | None = None) -> None:
         self.timeline = timeline
         self.env = theme.env
         self.words = words
-        self.markup = Markup()
+        self.markup = markup or Markup()
         self.site = timeline.site
         self.common = {
             "site": self.site,
@@ -177,12 +178,13 @@ class _Renderer:
 
 def render(timeline: Timeline, theme: Theme, words: Words,
            extras: list[Callable[[Timeline, Words], Iterator[Output]]] | None = None,
-           ) -> list[Output]:
+           markup: Markup | None = None) -> list[Output]:
     """Every file of the site, pages then assets, in a fixed order.
 
+    `markup` may hold Markdown already converted (see markup.convert_all).
     Raises FriseError located in the template when a template is wrong.
     """
-    outputs = _Renderer(timeline, theme, words).all(extras or [])
+    outputs = _Renderer(timeline, theme, words, markup).all(extras or [])
     outputs.extend(Output(path, data) for path, data in theme.assets().items())
     seen: set[str] = set()
     for out in outputs:

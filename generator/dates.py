@@ -15,7 +15,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_skeleton
 
-_DATE = re.compile(r"(-?)(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)")
+_DATE = re.compile(r"(-?)([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)")
 _MONTHS_EN = (
     "January February March April May June July August September October November December"
 ).split()

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import markdown
 import nh3
+from markupsafe import Markup as SafeHtml
 
 TAGS = {
     "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -56,6 +57,14 @@ class Markup:
         return html
 
 
+def trusted(html: str) -> SafeHtml:
+    """Marks HTML for templates as not to be escaped again.
+
+    Only for what `Markup` produced (sanitised) or what frise built from escaped parts.
+    """
+    return SafeHtml(html)  # noqa: S704 - the callers pass sanitised or escaped HTML
+
+
 def sanitize(html: str) -> str:
     """Keeps only allowed tags, attributes and URL schemes (checked after entity decoding)."""
     return str(nh3.clean(
@@ -86,6 +95,6 @@ def convert_all(texts: Iterable[str], known: dict[str, str] | None = None) -> Ma
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks)):
-            markup.known.update(zip(chunk, results))
+        for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks), strict=True):
+            markup.known.update(zip(chunk, results, strict=True))
     return markup

@@ -9,11 +9,12 @@ import jinja2
 from markupsafe import Markup as Html
 from markupsafe import escape
 
+from . import overview as ov
 from . import timeline as tl
 from . import urls
 from .dates import PartialDate, format_date, format_range, range_parts
 from .errors import FriseError
-from .markup import Markup
+from .markup import Markup, trusted
 from .model import Actor, Citation, Event, Tag, Timeline
 from .templates import Theme, Words, template_error
 
@@ -66,7 +67,7 @@ def when_html(start: PartialDate, end: PartialDate | None, words: Words) -> Html
     first, last = range_parts(start, end, words.dates)
     if end is None or last is None:
         return time_html(start, first)
-    pattern = Html(escape(words.dates.range).replace("{start}", "{0}").replace("{end}", "{1}"))
+    pattern = trusted(escape(words.dates.range).replace("{start}", "{0}").replace("{end}", "{1}"))
     return pattern.format(time_html(start, first), time_html(end, last))
 
 
@@ -77,7 +78,7 @@ def event_views(timeline: Timeline, words: Words, markup: Markup) -> list[EventV
             path=urls.event_path(e.id),
             when=format_range(e.date, e.end, words.dates),
             when_html=when_html(e.date, e.end, words),
-            summary=Html(markup.block(e.summary)),
+            summary=trusted(markup.block(e.summary)),
             year=e.date.year,
         )
         for e in timeline.events
@@ -93,6 +94,25 @@ def year_views(views: list[EventView], words: Words) -> list[YearView]:
                  f"y{year}" if year >= 0 else f"y-{-year}", group)
         for year, group in by_year.items()
     ]
+
+
+def count_words(n: int, words: Words) -> str:
+    """'1 event', '6 events', in the interface's language."""
+    return words.text["event_count_one" if n == 1 else "event_count_many"].replace("{n}", str(n))
+
+
+def time_layout(views: list[EventView], years: list[YearView], words: Words
+                ) -> dict[str, object]:
+    """What a list page draws of time: the overview strip and the lanes of periods."""
+    spans = [ov.Span(v.id, v.event.date, v.event.end) for v in views]
+    item = words.text.get("overview_item", "{year}: {count}")
+    strip = ov.strip(
+        [(y.year, len(y.events), y.anchor) for y in years],
+        [s for s in spans if s.end is not None and s.end != s.start],
+        lambda year: format_date(PartialDate(year), words.dates),
+        lambda text, n: item.replace("{year}", text).replace("{count}", count_words(n, words)),
+    )
+    return {"overview": strip, "lanes": ov.lanes(spans)}
 
 
 def _citation(citation: Citation, words: Words) -> dict[str, object]:
@@ -119,7 +139,7 @@ class _Renderer:
             "site": self.site,
             "t": words.text,
             "lang": self.site.language,
-            "description": Html(self.markup.inline(self.site.description)),
+            "description": trusted(self.markup.inline(self.site.description)),
             "tags": timeline.tags,
             "actors": timeline.actors,
         }
@@ -141,7 +161,11 @@ class _Renderer:
         views = event_views(self.timeline, self.words, self.markup)
         by_id = {v.id: v for v in views}
         years = year_views(views, self.words)
-        outputs = [self.page("index.html", urls.INDEX, years=years, events=views)]
+        counts = {f"t:{k}": len(v) for k, v in tl.index_by(self.timeline.events, "tags").items()}
+        counts.update((f"a:{k}", len(v))
+                      for k, v in tl.index_by(self.timeline.events, "actors").items())
+        outputs = [self.page("index.html", urls.INDEX, years=years, events=views,
+                             counts=counts, **time_layout(views, years, self.words))]
         near = tl.neighbours(self.timeline.events)
         related = tl.related(self.timeline.events)
         md = self.markup
@@ -150,7 +174,7 @@ class _Renderer:
             prev, nxt = near[e.id]
             outputs.append(self.page(
                 "event.html", view.path, ev=view, event=e,
-                body=Html(md.block(e.body)), note=Html(md.block(e.note)),
+                body=trusted(md.block(e.body)), note=trusted(md.block(e.note)),
                 citations=[_citation(c, self.words) for c in e.citations],
                 previous=by_id[prev.id] if prev else None,
                 next=by_id[nxt.id] if nxt else None,
@@ -171,9 +195,11 @@ class _Renderer:
 
     def _group(self, template: str, path: str, item: Tag | Actor,
                events: list[EventView]) -> Output:
-        description = Html(self.markup.inline(item.description)) if isinstance(item, Tag) else ""
+        description = (trusted(self.markup.inline(item.description))
+                       if isinstance(item, Tag) else "")
+        years = year_views(events, self.words)
         return self.page(template, path, item=item, description_html=description,
-                         years=year_views(events, self.words), events=events)
+                         years=years, events=events, **time_layout(events, years, self.words))
 
 
 def render(timeline: Timeline, theme: Theme, words: Words,

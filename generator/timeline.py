@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from bisect import bisect_left
+from collections.abc import Sequence
 from itertools import groupby
 
 from .model import Event

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from . import cache
 from .loader import load_project
+from .markup import convert_all
 from .model import Timeline
 from .output import write_site
-from .markup import convert_all
 from .render import Output, render
 from .templates import Theme, load_theme
 from .validate import validate

@@ -3,12 +3,14 @@ anything is written; a failure raises and leaves the last good site alone."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
-from . import cache
+from . import cache, exports, feeds
 from .loader import load_project
 from .markup import convert_all
 from .model import Timeline
@@ -65,7 +67,8 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     """Builds the site of `project` into its output folder and reports what it did."""
     timeline, theme, report = check(project, drafts, base_url)
     clock = _Clock(report, progress)
-    outputs, converted = render_site(timeline, theme, cache.load(project))
+    epoch = feeds.source_date_epoch(os.environ)
+    outputs, converted = render_site(timeline, theme, cache.load(project), epoch)
     clock.lap("render")
     output = project / timeline.site.output
     report.files = write_site(project, output, outputs)
@@ -74,7 +77,9 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     clock.lap("write")
     if timeline.site.base_url is None:
         report.notes.append("no base_url in site.yaml: canonical links and absolute URLs "
-                            "are left out; set it before publishing")
+                            "are left out; feed.xml keeps relative links, and sitemap.xml "
+                            "and robots.txt, which need absolute URLs, are not written; "
+                            "set base_url (or use --base-url) before publishing")
     return report
 
 
@@ -88,12 +93,14 @@ def markdown_texts(timeline: Timeline) -> list[str]:
 
 
 def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None = None,
-                ) -> tuple[list[Output], dict[str, str]]:
+                epoch: datetime | None = None) -> tuple[list[Output], dict[str, str]]:
     """All outputs of the site, pages and exports, in memory; and the Markdown converted.
 
     `known` holds conversions from an earlier build, which are reused.
     """
     markup = convert_all(markdown_texts(timeline), known)
-    outputs = render(timeline, theme, theme.words(timeline.site.language), markup=markup)
+    extras = [exports.plugin(markup), feeds.plugin(markup, epoch)]
+    outputs = render(timeline, theme, theme.words(timeline.site.language), extras=extras,
+                     markup=markup)
     used = set(markdown_texts(timeline))
     return outputs, {k: v for k, v in markup.known.items() if k in used}

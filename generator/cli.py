@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import build as builder
 from .errors import ContentErrors, FriseError
 
+if TYPE_CHECKING:
+    from .build import Report
+
 EXIT_CONTENT = 1
+PROGRESS_AFTER = 1.0
+"""Seconds a build runs before a progress bar appears on a terminal."""
+STAGES = ("checking", "rendering", "writing")
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(exc: FriseError, fmt: str = "text") -> None:
@@ -26,10 +38,75 @@ def _fail(exc: FriseError, fmt: str = "text") -> None:
     sys.exit(EXIT_CONTENT)
 
 
+def _stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
+
+
+class _Progress:
+    """A bar on stderr for builds that last: shown after PROGRESS_AFTER seconds, on a TTY only."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.done = 0
+        self.finished = False
+        self.lock = threading.Lock()
+        self.bar: Any = None
+        self.timer = threading.Timer(PROGRESS_AFTER, self._show)
+        self.timer.daemon = True
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            self.timer.start()
+        return self
+
+    def _show(self) -> None:
+        with self.lock:
+            if self.finished:
+                return
+            self.bar = click.progressbar(length=len(STAGES), label="building",
+                                         file=sys.stderr, show_eta=False,
+                                         item_show_func=lambda _: STAGES[min(self.done, 2)])
+            self.bar.__enter__()
+            self.bar.update(self.done)
+
+    def step(self, stage: str) -> None:
+        with self.lock:
+            self.done = 2 if stage == "render" else 3 if stage == "write" else self.done
+            if self.bar is not None:
+                self.bar.update(self.done - self.bar.pos)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.finished = True
+            if self.bar is not None:
+                self.bar.__exit__(kind, exc, tb)
+
+
+def _timings(report: Report) -> None:
+    parts = [f"{stage} {seconds:.3f} s" for stage, seconds in report.seconds.items()]
+    click.echo("timings: " + ", ".join(parts), err=True)
+
+
 project_option = click.option(
     "--project", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
     show_default=True, help="The project folder (holding content/).")
 drafts_option = click.option("--drafts", is_flag=True, help="Include events marked draft.")
+
+
+def talk_options(func: F) -> F:
+    """--quiet and --verbose, the same on every command."""
+    func = click.option("--verbose", "-v", is_flag=True,
+                        help="Also print the time each stage took.")(func)
+    return click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(func)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -39,8 +116,12 @@ def main() -> None:
 
     \b
     Example:
-      frise build          # writes the site into site/
+      frise init my-timeline --language fr
+      cd my-timeline
+      frise new "Visite à Bakou" --date 2023-07-13 --tags diplomatie
+      frise serve          # preview at http://127.0.0.1:8000/, reloads on save
       frise check          # validates content/ without writing
+      frise build          # writes the site into site/
     """
 
 
@@ -48,22 +129,29 @@ def main() -> None:
 @project_option
 @drafts_option
 @click.option("--base-url", help="Override site.yaml's base_url for this build.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(project: Path, drafts: bool, base_url: str | None, quiet: bool) -> None:
+@talk_options
+def build(project: Path, drafts: bool, base_url: str | None, quiet: bool,
+          verbose: bool) -> None:
     """Build the site into the output folder (site/ by default).
 
     \b
     Example:
       frise build --project my-timeline
     """
+    from . import build as builder
+
     try:
-        report = builder.build(project, drafts=drafts, base_url=base_url)
+        with _Progress(not quiet and _stderr_is_tty()) as progress:
+            report = builder.build(project, drafts=drafts, base_url=base_url,
+                                   progress=progress.step)
     except FriseError as exc:
         _fail(exc)
         return
     if not quiet:
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
+        if verbose:
+            _timings(report)
         total = sum(report.seconds.values())
         click.echo(f"built {report.events} events, {report.files} files into "
                    f"{report.output} in {total:.2f} s")
@@ -74,13 +162,17 @@ def build(project: Path, drafts: bool, base_url: str | None, quiet: bool) -> Non
 @drafts_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="json: machine-readable errors for editors and tools.")
-def check(project: Path, drafts: bool, fmt: str) -> None:
-    """Validate the content without writing anything.
+@talk_options
+def check(project: Path, drafts: bool, fmt: str, quiet: bool, verbose: bool) -> None:
+    """Validate the content without writing anything (fast: fit for a pre-commit hook).
 
     \b
     Example:
       frise check && git commit
+      frise check --format json | jq '.errors[].message'
     """
+    from . import build as builder
+
     try:
         _, _, report = builder.check(project, drafts=drafts)
     except FriseError as exc:
@@ -88,5 +180,157 @@ def check(project: Path, drafts: bool, fmt: str) -> None:
         return
     if fmt == "json":
         click.echo(json.dumps({"ok": True, "events": report.events, "errors": []}))
-    else:
+    elif not quiet:
+        if verbose:
+            _timings(report)
         click.echo(f"ok: {report.events} events, no problems")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+@main.command()
+@click.argument("title")
+@click.option("--date", "date", required=True, help="YYYY, YYYY-MM or YYYY-MM-DD, "
+              "optionally ending with ~ (about), ? (uncertain) or % (both).")
+@click.option("--end", help="When it ended, same forms as --date.")
+@click.option("--tags", help="Comma-separated tag slugs: diplomatie,defense")
+@click.option("--actors", help="Comma-separated actor ids from content/actors.yaml.")
+@project_option
+@talk_options
+def new(title: str, date: str, end: str | None, tags: str | None, actors: str | None,
+        project: Path, quiet: bool, verbose: bool) -> None:
+    """Create content/events/<date>-<slug>.yaml, ready to fill in; prints its path.
+
+    \b
+    Example:
+      frise new "Yoav Gallant à Bakou" --date 2023-07-13 --tags diplomatie,defense
+      frise new "Guerre du Haut-Karabakh" --date 2020-09-27 --end 2020-11-10
+    """
+    from . import scaffold
+
+    try:
+        event = scaffold.make_event(title, date, end, _split(tags), _split(actors))
+        path = scaffold.new_event(project, event)
+    except FriseError as exc:
+        _fail(exc)
+        return
+    click.echo(_shown(path))
+    if not quiet:
+        click.echo("fill in its summary and sources, then save: `frise serve` shows it",
+                   err=True)
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--language", type=click.Choice(["fr", "en"]), default="en", show_default=True,
+              help="Language of the site: dates, interface words and the starter text.")
+@talk_options
+def init(folder: Path, language: str, quiet: bool, verbose: bool) -> None:
+    """Create a new timeline project (site.yaml, one example event, .gitignore).
+
+    \b
+    Example:
+      frise init my-timeline --language fr
+      cd my-timeline && frise serve
+    """
+    from . import scaffold
+
+    try:
+        created = scaffold.init_project(folder, language, dt.date.today().isoformat())
+    except FriseError as exc:
+        _fail(exc)
+        return
+    for path in created:
+        click.echo(_shown(path))
+    if not quiet:
+        go = "" if folder == Path(".") else f"cd {_shown(folder)} && "
+        click.echo(f"next: {go}frise serve   (then open http://127.0.0.1:8000/)", err=True)
+
+
+@main.command()
+@project_option
+@drafts_option
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@talk_options
+def serve(project: Path, drafts: bool, port: int, quiet: bool, verbose: bool) -> None:
+    """Preview the site: build, serve on 127.0.0.1, rebuild and reload on every save.
+
+    Errors in the content show over the page while the last good site stays
+    served; the page comes back by itself when the file is fixed.
+
+    \b
+    Example:
+      frise serve --port 8001
+    """
+    from .serve import DevServer
+
+    def log(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    try:
+        server = DevServer(project, port=port, drafts=drafts, log=log, verbose=verbose)
+    except FriseError as exc:
+        _fail(exc)
+        return
+    server.start()
+    click.echo(f"serving {server.url}  (watching content/ and templates/; Ctrl+C to stop)")
+    server.wait()
+
+
+@main.command(name="import")
+@click.argument("csv_file", metavar="FILE.csv",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_option
+@click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+@talk_options
+def import_(csv_file: Path, project: Path, dry_run: bool, quiet: bool, verbose: bool) -> None:
+    """Import a TimelineJS spreadsheet (saved as CSV) into content/events/.
+
+    One YAML file a row; HTML in Text becomes Markdown, Group becomes a tag.
+    What cannot be carried (title row, eras, times, media) is reported.
+
+    \b
+    Example:
+      frise import "My timeline - od1.csv" --project my-timeline
+    """
+    from . import build as builder
+    from . import importer
+    from .loader import decode
+
+    try:
+        result = importer.convert(decode(csv_file.read_bytes(), csv_file.name), csv_file.name)
+        if not (project / "content").is_dir():
+            raise FriseError(f"no content/ folder in '{project}': run `frise init` first")
+        if dry_run:
+            written: list[Path] = []
+            notes = list(result.notes)
+            for event in result.events:
+                click.echo(f"would write content/events/{event.id}.yaml")
+        else:
+            written, more = importer.write_events(project, result)
+            notes = result.notes + more
+            tags_file = project / "content" / "tags.yaml"
+            if written and tags_file.is_file():
+                added = importer.add_tags(tags_file, result.tags)
+                if added and not quiet:
+                    click.echo(f"added tags to content/tags.yaml: {', '.join(added)}", err=True)
+    except FriseError as exc:
+        _fail(exc)
+        return
+    for path in written:
+        click.echo(_shown(path))
+    for note in notes:
+        click.echo(str(note), err=True)
+    if not quiet:
+        click.echo(f"imported {len(written)} event(s); {len(notes)} note(s) about rows or "
+                   "cells not carried over", err=True)
+    if written:
+        try:
+            builder.check(project)
+        except FriseError as exc:
+            click.echo("imported, but the project does not pass `frise check`:", err=True)
+            _fail(exc)

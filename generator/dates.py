@@ -97,6 +97,12 @@ class DateError(ValueError):
     """Why a date is not one; the message is shown to the editor as is."""
 
 
+def _shown(text: str) -> str:
+    """The text as the editor can read it on one line: line breaks and other invisible
+    characters escaped (`a\\nb`), since an error is one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def parse_date(text: str) -> PartialDate:
     """Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, signed, with an EDTF qualifier.
 
@@ -105,7 +111,7 @@ def parse_date(text: str) -> PartialDate:
     match = _DATE.fullmatch(text.strip())
     if not match:
         raise DateError(
-            f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
+            f"'{_shown(text)}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
             "(e.g. 2023, 2023-03, 2023-03-29), optionally followed by ~, ? or %"
         )
     sign, year_s, month_s, day_s, qual = match.groups()
@@ -113,12 +119,12 @@ def parse_date(text: str) -> PartialDate:
     month = int(month_s) if month_s else None
     day = int(day_s) if day_s else None
     if month is not None and not 1 <= month <= 12:
-        raise DateError(f"date '{text}' has no month {month_s}: months run from 01 to 12")
+        raise DateError(f"date '{text.strip()}' has no month {month_s}: months run from 01 to 12")
     if month is not None and day is not None:
         last = days_in_month(year, month)
         if not 1 <= day <= last:
             raise DateError(
-                f"date '{text}' is not a real day: {_MONTHS_EN[month - 1]} {sign}{year_s} "
+                f"date '{text.strip()}' is not a real day: {_MONTHS_EN[month - 1]} {sign}{year_s} "
                 f"has {last} days"
             )
     return PartialDate(year, month, day, approximate=qual in "~%" and bool(qual),

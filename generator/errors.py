@@ -18,10 +18,19 @@ class SourceLocation:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+def one_line(text: str) -> str:
+    """The text on one line, as `path:line:col: error:` tools expect: line breaks, tabs
+    and other invisible characters an editor typed are shown escaped (`a\\nb`)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class FriseError(Exception):
     """A problem frise reports to the user: a message and, when known, where it is."""
 
     def __init__(self, message: str, location: SourceLocation | None = None) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
         self.location = location

@@ -8,10 +8,12 @@ each silently changes what the editor meant.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
@@ -26,6 +28,10 @@ MAX_FILE_BYTES = 1_000_000
 """Largest YAML or source-text file read, checked before parsing (a guard against bombs)."""
 
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+MAX_DEPTH = 20
+"""Deepest nesting of lists and mappings read; content needs four levels at most."""
+_YAML_TAG = "tag:yaml.org,2002:"
+"""How libyaml spells the `!!` shorthand; shown back as `!!` to the editor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,9 @@ class Scalar:
     value: str
     loc: SourceLocation
     plain: bool = True
+    verbatim_col: int | None = None
+    """Column of the value's first character when it is written as is on one line (no
+    escapes, no folding): errors inside the value can then point at their character."""
 
     @property
     def is_null(self) -> bool:
@@ -75,7 +84,14 @@ class RawProject:
     errors: list[FriseError] = field(default_factory=list)
 
 
-def _mark(path: str, mark: yaml.Mark | None) -> SourceLocation:
+class _Mark(Protocol):
+    """What a libyaml or pure-Python mark has in common."""
+
+    line: int
+    column: int
+
+
+def _mark(path: str, mark: _Mark | None) -> SourceLocation:
     if mark is None:
         return SourceLocation(path)
     return SourceLocation(path, mark.line + 1, mark.column + 1)
@@ -102,10 +118,28 @@ class _Builder:
             )
         tag = getattr(event, "tag", None)
         if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
-            self.errors.add(f"YAML tags ('{tag}') are not allowed: remove the tag", loc)
+            shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+            self.errors.add(f"YAML tags ('{shown}') are not allowed: remove the tag", loc)
 
-    def node(self, event: yaml.Event) -> Node:
+    def _skip(self) -> None:
+        """Consumes the rest of a list or mapping without building it (no recursion)."""
+        depth = 1
+        for event in self.events:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+                if depth == 0:
+                    return
+
+    def node(self, event: yaml.Event, depth: int = 0) -> Node:
         loc = _mark(self.path, event.start_mark)
+        if depth >= MAX_DEPTH and isinstance(
+                event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self.errors.add(f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                            loc)
+            self._skip()
+            return Scalar("", loc)
         if isinstance(event, yaml.AliasEvent):
             self.errors.add(
                 f"YAML aliases ('*{event.anchor}') are not allowed: write the value out in full",
@@ -114,14 +148,19 @@ class _Builder:
             return Scalar("", loc)
         if isinstance(event, yaml.ScalarEvent):
             self._check_props(event, "value")
-            return Scalar(_nfc(event.value), loc, plain=not event.style)
+            start, end = event.start_mark, event.end_mark
+            quoted = 1 if event.style in ("'", '"') else 0
+            verbatim = (start is not None and end is not None and start.line == end.line
+                        and end.column - start.column - 2 * quoted == len(event.value))
+            return Scalar(_nfc(event.value), loc, plain=not event.style,
+                          verbatim_col=loc.col + quoted if verbatim else None)
         if isinstance(event, yaml.SequenceStartEvent):
             self._check_props(event, "list")
             items: list[Node] = []
             for child in self.events:
                 if isinstance(child, yaml.SequenceEndEvent):
                     break
-                items.append(self.node(child))
+                items.append(self.node(child, depth + 1))
             return Sequence(tuple(items), loc)
         if isinstance(event, yaml.MappingStartEvent):
             self._check_props(event, "mapping")
@@ -130,8 +169,8 @@ class _Builder:
             for key_event in self.events:
                 if isinstance(key_event, yaml.MappingEndEvent):
                     break
-                key = self.node(key_event)
-                value = self.node(next(self.events))
+                key = self.node(key_event, depth + 1)
+                value = self.node(next(self.events), depth + 1)
                 if not isinstance(key, Scalar):
                     self.errors.add("a key must be plain text, not a list or mapping", key.loc)
                     continue
@@ -149,11 +188,36 @@ class _Builder:
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
 
 
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML forbids anywhere in a file; libyaml reports them by byte offset only."""
+_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def locate(text: str, index: int, path: str) -> SourceLocation:
+    """The line and column (counted in characters, as libyaml does) of `text[index]`."""
+    line, start = 1, 0
+    for brk in _BREAK.finditer(text, 0, index):
+        line, start = line + 1, brk.end()
+    return SourceLocation(path, line, index - start + 1)
+
+
+def _check_characters(text: str, path: str) -> None:
+    bad = _NOT_YAML.search(text)
+    if bad is None:
+        return
+    char = bad.group()
+    hint = " (NUL bytes: is the file UTF-16? save it as UTF-8)" if char == "\x00" else ""
+    raise ContentErrors([FriseError(
+        f"control character U+{ord(char):04X} is not allowed in a YAML file; remove it{hint}",
+        locate(text, bad.start(), path))])
+
+
 def parse_yaml(text: str, path: str) -> Node | None:
     """Parses one YAML document into nodes; None for an empty file.
 
     Raises ContentErrors with every located problem of the file.
     """
+    _check_characters(text, path)
     events = iter(yaml.parse(text, Loader=_Loader))
     builder = _Builder(path, events)
     root: Node | None = None
@@ -176,7 +240,8 @@ def parse_yaml(text: str, path: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        raise ContentErrors([FriseError(f"YAML syntax: {problem}{context}", _mark(path, mark))])
+        raise ContentErrors(
+            [FriseError(f"YAML syntax: {problem}{context}", _mark(path, mark))]) from None
     except yaml.YAMLError as exc:  # reader errors carry no mark
         raise ContentErrors([FriseError(f"YAML: {exc}", SourceLocation(path))]) from None
     builder.errors.raise_if_any()
@@ -185,12 +250,16 @@ def parse_yaml(text: str, path: str) -> Node | None:
 
 def decode(data: bytes, path: str) -> str:
     """UTF-8 (with or without BOM) to text; a bad byte is reported with its line and column."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentErrors([FriseError("the file is UTF-16; save it as UTF-8",
+                                        SourceLocation(path))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8-sig" if line_start == 0 else "utf-8")) + 1
         raise ContentErrors(
             [
                 FriseError(
@@ -240,7 +309,7 @@ def load_project(root: Path) -> RawProject:
 
     def read(file: Path) -> Node | None:
         display = rel(file)
-        if file.is_symlink() and not _inside(file, content):
+        if not _inside(file, content):  # the file, or a folder on its way, is a link out
             raw.errors.append(
                 FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
             )
@@ -255,7 +324,8 @@ def load_project(root: Path) -> RawProject:
 
     if not content.is_dir():
         raw.errors.append(
-            FriseError("no content/ folder here: is this a frise project?", SourceLocation("content"))
+            FriseError("no content/ folder here: is this a frise project?",
+                       SourceLocation("content"))
         )
         return raw
     site = content / "site.yaml"
@@ -274,11 +344,21 @@ def load_project(root: Path) -> RawProject:
     for file in files:
         if file.name.startswith(".") or file.name.endswith("~"):
             continue  # editor backups and hidden files are not content
-        if file.suffix not in (".yaml", ".yml") or not file.is_file():
+        if file.suffix not in (".yaml", ".yml"):
             continue
+        if file.is_symlink() and not file.exists():
+            raw.errors.append(FriseError("symbolic link is broken or loops; refused",
+                                         SourceLocation(rel(file))))
+            continue
+        if not file.is_file():
+            continue
+        known = len(raw.errors)
         node = read(file)
         if node is not None:
             raw.events.append((file.stem, node))
+        elif len(raw.errors) == known:  # read fine, but nothing in it
+            raw.errors.append(FriseError("an event file is empty: write at least its title, "
+                                         "date and summary", SourceLocation(rel(file))))
     texts_dir = content / "sources"
     if texts_dir.is_dir():
         for file in sorted(texts_dir.rglob("*")):
@@ -287,11 +367,15 @@ def load_project(root: Path) -> RawProject:
             display = rel(file)
             if not _inside(file, content):
                 raw.errors.append(
-                    FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
+                    FriseError("symbolic link leads outside content/; refused",
+                               SourceLocation(display))
                 )
                 continue
             try:
                 raw.texts[file.relative_to(content).as_posix()] = read_text(file, display)
             except ContentErrors as exc:
                 raw.errors.extend(exc.errors)
+            except OSError as exc:
+                raw.errors.append(FriseError(f"cannot read: {exc.strerror}",
+                                             SourceLocation(display)))
     return raw

@@ -8,6 +8,7 @@ empties a folder it did not make.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -32,7 +33,7 @@ def check_output_folder(project: Path, output: Path) -> None:
     target = output.resolve()
     if not target.is_relative_to(root):
         raise FriseError(f"the output folder '{output}' lies outside the project")
-    for forbidden in (root, root / "content", root / "templates"):
+    for forbidden in (root, root / "content", root / "templates", root / ".git"):
         if target == forbidden or forbidden.is_relative_to(target):
             raise FriseError(f"the output folder '{output}' would replace '{forbidden.name}'")
         if target.is_relative_to(forbidden) and forbidden != root:
@@ -45,6 +46,11 @@ def check_output_folder(project: Path, output: Path) -> None:
         raise FriseError(
             f"'{output}' is not empty and was not made by frise; "
             "move its files away or choose another 'output'")
+    for repository in (".git", ".hg", ".svn"):  # e.g. a gh-pages clone made inside the site
+        if (output / repository).exists():
+            raise FriseError(
+                f"'{output / repository}' is a repository inside the output folder, which "
+                "each build replaces whole; move it out of the output folder")
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -71,15 +77,38 @@ def _clean_leftovers(parent: Path, name: str) -> None:
                 break
     for prefix in (_TMP, _OLD):
         for stale in parent.glob(f"{prefix}{name}-*"):
-            if stale.is_dir() and (stale / MARKER).is_file():
+            if stale.is_symlink() or not stale.is_dir():
+                continue
+            if (stale / MARKER).is_file():
                 shutil.rmtree(stale, ignore_errors=True)
+            else:  # killed before its marker was written: empty, or not ours to delete
+                with contextlib.suppress(OSError):
+                    stale.rmdir()
+
+
+def check_output_paths(paths: Iterable[str]) -> None:
+    """Refuses, before anything is written, a path that would leave the output folder or
+    be both a file and a folder (`assets/a.css` and `assets/a.css/b.css`), case folded."""
+    files: dict[str, str] = {}
+    folders: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+            raise FriseError(f"the output path '{path}' would leave the output folder")
+        files[path.casefold()] = path
+        folders.update("/".join(parts[:i]).casefold() for i in range(1, len(parts)))
+    for clash in sorted(folders & files.keys()):
+        raise FriseError(f"'{files[clash]}' would be both a file and a folder of the site")
 
 
 def write_site(project: Path, output: Path, outputs: Iterable[Output]) -> int:
     """Writes every output into a fresh folder and swaps it in place of `output`.
 
-    Returns the number of files written.
+    Returns the number of files written. A file that cannot be written (a full disk)
+    is a FriseError, and the last good site stays.
     """
+    outputs = list(outputs)
+    check_output_paths(out.path for out in outputs)
     check_output_folder(project, output)
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -93,10 +122,14 @@ def write_site(project: Path, output: Path, outputs: Iterable[Output]) -> int:
         for out in outputs:
             target = tmp / out.path
             folder = target.parent.as_posix()
-            if folder not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(folder)
-            target.write_bytes(out.data)
+            try:
+                if folder not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                target.write_bytes(out.data)
+            except OSError as exc:
+                raise FriseError(f"cannot write '{out.path}' into '{output}': "
+                                 f"{exc.strerror}") from None
             count += 1
         if output.exists():
             if not _exchange(tmp, output):

@@ -14,6 +14,7 @@ from . import timeline as tl
 from . import urls
 from .dates import PartialDate, format_date, format_range, range_parts
 from .errors import FriseError
+from .linked_data import LinkedData
 from .markup import Markup, trusted
 from .model import Actor, Citation, Event, Tag, Timeline
 from .templates import Theme, Words, template_error
@@ -96,6 +97,10 @@ def year_views(views: list[EventView], words: Words) -> list[YearView]:
     ]
 
 
+BROWSE_LIMIT = 24
+"""Links of each kind in every page's footer; the rest are on tags/ and actors/."""
+
+
 def count_words(n: int, words: Words) -> str:
     """'1 event', '6 events', in the interface's language."""
     return words.text["event_count_one" if n == 1 else "event_count_many"].replace("{n}", str(n))
@@ -135,6 +140,7 @@ class _Renderer:
         self.words = words
         self.markup = markup or Markup()
         self.site = timeline.site
+        self.actors_by_name = sorted(timeline.actors, key=lambda a: (a.name.casefold(), a.id))
         self.common = {
             "site": self.site,
             "t": words.text,
@@ -142,10 +148,15 @@ class _Renderer:
             "description": trusted(self.markup.inline(self.site.description)),
             "tags": timeline.tags,
             "actors": timeline.actors,
+            "actors_by_name": self.actors_by_name,
+            "browse_limit": BROWSE_LIMIT,
+            "linked_data": LinkedData(self.site),
         }
 
     def page(self, template: str, path: str, **context: object) -> Output:
         root = urls.root_of(path)
+        if path == "404.html" and self.site.base_url:
+            root = self.site.base_url  # hosts serve it at any depth: links need the absolute root
         try:
             html = self.env.get_template(template).render(
                 **self.common, **context, root=root, path=path,
@@ -188,10 +199,25 @@ class _Renderer:
         for actor in self.timeline.actors:
             outputs.append(self._group("actor.html", urls.actor_path(actor.id), actor,
                                        [by_id[e.id] for e in actor_events[actor.id]]))
+        if self.timeline.tags:
+            outputs.append(self._directory(urls.TAGS_INDEX, "tags", [
+                (urls.tag_path(t.slug), t.label, "", len(tag_events[t.slug]))
+                for t in self.timeline.tags]))
+        if self.timeline.actors:
+            outputs.append(self._directory(urls.ACTORS_INDEX, "actors", [
+                (urls.actor_path(a.id), a.name, a.role or "", len(actor_events[a.id]))
+                for a in self.actors_by_name]))
         outputs.append(self.page("404.html", "404.html"))
         for extra in extras:
             outputs.extend(extra(self.timeline, self.words))
         return outputs
+
+    def _directory(self, path: str, kind: str,
+                   entries: list[tuple[str, str, str, int]]) -> Output:
+        """The page listing every tag or every actor, with their number of events."""
+        return self.page("directory.html", path, heading=self.words.text[kind], entries=[
+            {"path": p, "label": label, "detail": detail, "count": n}
+            for p, label, detail, n in entries])
 
     def _group(self, template: str, path: str, item: Tag | Actor,
                events: list[EventView]) -> Output:

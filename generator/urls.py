@@ -39,6 +39,10 @@ def event_path(event_id: str) -> str:
     return f"events/{event_id}/{INDEX}"
 
 
+TAGS_INDEX = f"tags/{INDEX}"
+ACTORS_INDEX = f"actors/{INDEX}"
+
+
 def tag_path(slug: str) -> str:
     return f"tags/{slug}/{INDEX}"
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
@@ -34,12 +35,30 @@ _CONTROL_MARKDOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‛": "'", "′": "'", "`": "'",
                          "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‹": '"', "›": '"'})
 _SPACES = re.compile(r"\s+")
+_GUILLEMET_SPACES = re.compile(r"(?<=[«‹])\s+|\s+(?=[»›])")
+"""French sets guillemets off with (often non-breaking) spaces; "allié" and « allié » match."""
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def _absolute_url(value: str) -> bool:
+    """http(s) with a host, or mailto with an address; no spaces (they end a link early)."""
+    if _SPACES.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    scheme = parts.scheme.lower()
+    if scheme == "mailto":
+        return bool(parts.path)
+    return scheme in URL_SCHEMES and bool(host) and value[len(scheme) + 1:].startswith("//")
 
 
 def normalize_quote(text: str) -> str:
     """Makes a quote comparable: one kind of quote mark, apostrophe and space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text).translate(_QUOTES)).strip()
+    text = _GUILLEMET_SPACES.sub("", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text.translate(_QUOTES)).strip()
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -98,8 +117,11 @@ class _Schema:
         bad = (_CONTROL_MARKDOWN if markdown else _CONTROL_TEXT).search(scalar.value)
         if bad:
             kind = "bidirectional override" if bad.group() in _BIDI else "control character"
+            loc = scalar.loc
+            if scalar.verbatim_col is not None:  # point at the character itself
+                loc = SourceLocation(loc.path, loc.line, scalar.verbatim_col + bad.start())
             self.errors.add(f"'{key}' contains a {kind} (U+{ord(bad.group()):04X}); remove it",
-                            scalar.loc)
+                            loc)
             return None
         value = scalar.value.strip()
         if not value:
@@ -134,8 +156,7 @@ class _Schema:
         value = self.text(node, key)
         if value is None or node is None:
             return None
-        scheme = value.split(":", 1)[0].lower() if ":" in value else ""
-        if scheme not in URL_SCHEMES or (scheme != "mailto" and "//" not in value[:9]):
+        if not _absolute_url(value):
             self.errors.add(f"'{key}' must be an absolute http, https or mailto URL, "
                             f"not '{value}'", node.loc)
             return None
@@ -160,7 +181,7 @@ class _Schema:
             self.errors.add(f"'{key}' must be a list, e.g. [{key[:-1]}-a, {key[:-1]}-b]",
                             node.loc)
             return []
-        out = []
+        out: list[tuple[str, SourceLocation]] = []
         for item in node.items:
             slug = self.slug(item, key[:-1])
             if slug is not None:
@@ -173,6 +194,9 @@ class _Schema:
 
 def _site(schema: _Schema, node: Node | None, languages: Collection[str] | None) -> Site:
     loc = SourceLocation("content/site.yaml")
+    if node is None and any(e.location and e.location.path in (loc.path, "content")
+                            for e in schema.errors.errors):
+        return Site(title="")  # missing or unreadable: already reported by the loader
     m = schema.mapping(node, "site.yaml", loc)
     if m is None:
         return Site(title="")
@@ -221,11 +245,13 @@ def check_output_name(output: str) -> str | None:
         return f"must be a folder inside the project, not the absolute path '{output}'"
     if norm == ".." or norm.startswith("../"):
         return f"'{output}' leaves the project; the output must lie inside it"
-    top = norm.split("/")[0]
-    if norm == "." or top in ("content", "templates") and norm == top:
+    top = norm.split("/")[0].casefold()  # `Content` is `content` on macOS and Windows
+    if norm == "." or top in ("content", "templates") and "/" not in norm:
         return f"cannot be '{output}': it would overwrite the project's own files"
     if top in ("content", "templates", ".git"):
         return f"cannot lie inside '{top}/'"
+    if top.startswith(".frise-"):  # the Markdown cache, or a build's temporary folder
+        return f"cannot be '{output}': frise keeps its own working files there"
     return None
 
 
@@ -352,11 +378,11 @@ def _citations(schema: _Schema, node: Node | None, ctx: _Context) -> tuple[Citat
             schema.keys(m, (*SOURCE_KEYS, "quote"), ("title", "url"), "a source")
             source = _source_fields(schema, m, None, ctx.texts)
         quote = schema.text(e.get("quote"), "quote", markdown=True)
-        if quote is not None and source is not None and source.text is not None:
-            if normalize_quote(quote) not in ctx.normalized[source.text]:
-                schema.errors.add(
-                    f"quote not found in the text of '{source.id or source.title}' "
-                    f"(content/{source.text}): copy the sentence exactly", e["quote"].loc)
+        if (quote is not None and source is not None and source.text is not None
+                and normalize_quote(quote) not in ctx.normalized[source.text]):
+            schema.errors.add(
+                f"quote not found in the text of '{source.id or source.title}' "
+                f"(content/{source.text}): copy the sentence exactly", e["quote"].loc)
         if source is not None:
             out.append(Citation(source, quote))
     return tuple(out)
@@ -441,7 +467,8 @@ def validate(raw: RawProject, drafts: bool = False,
         event = _event(schema, event_id, node, ctx)
         if event is not None and (drafts or not event.draft):
             events.append(event)
-    if not raw.events and not any(e.location and "events" in e.location.path
+    if not raw.events and not any(e.location and ("events" in e.location.path
+                                                  or e.location.path == "content")
                                   for e in errors.errors):
         errors.add("no events: add a file such as content/events/2023-03-29-first-event.yaml",
                    SourceLocation("content/events"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,11 +18,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-GOLDEN = Path(__file__).resolve().parent / "golden" / "real"
-MARKER = ".frise-output"
 
 SITE_EN = "title: A test timeline\nlanguage: en\n"
-EVENT = "title: An event\ndate: 2023-03-29\nsummary: Something happened.\n"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -90,7 +87,12 @@ def build_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.build import build
 
     root = copy_project(REPO, tmp_path_factory.mktemp("real"))
-    report = build(root)
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the golden tree must not depend on it
+    try:
+        report = build(root)
+    finally:
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
     assert report.output is not None
     return report.output
 
@@ -101,11 +103,6 @@ def tree_hashes(folder: Path) -> dict[str, str]:
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*")) if p.is_file()
     }
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 class LinkParser(HTMLParser):
@@ -137,7 +134,20 @@ def parse_page(path: Path) -> LinkParser:
     return parser
 
 
-@pytest.fixture
-def chdir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Path], None]]:
-    """Changes the working folder for one test (restored afterwards)."""
-    yield monkeypatch.chdir
+# Test modules get the helpers through fixtures rather than `from conftest import`,
+# which depends on how pytest was started.
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The checkout's root: `content/` is the real content, `templates/` the theme."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def hashes() -> Callable[[Path], dict[str, str]]:
+    return tree_hashes
+
+
+@pytest.fixture(scope="session")
+def page_links() -> Callable[[Path], LinkParser]:
+    return parse_page

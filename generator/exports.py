@@ -1,0 +1,199 @@
+"""The timeline as data for other tools: TimelineJS3's JSON, our own JSON, a TimelineJS sheet.
+
+Each export is a pure function of the published events (drafts never leave the
+build); `outputs` is the renderer's plug-in that writes all three.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from html import escape
+
+from . import urls
+from .dates import PartialDate, format_range
+from .markup import Markup
+from .model import Citation, Event, Source, Timeline
+from .render import Output
+from .templates import Words
+
+EVENTS_VERSION = 1
+"""Version of `events.json`'s schema (`generator/schemas/events.schema.json`).
+Raised only when a field changes meaning or disappears; new fields keep it."""
+
+CSV_COLUMNS = (
+    "Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
+    "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
+    "Media Thumbnail", "Type", "Group", "Background",
+)
+"""TimelineJS's spreadsheet template, column for column, in its order."""
+
+TITLE_ID = "_title"
+"""`unique_id` of the title slide: `_` cannot occur in an event id, so it never collides."""
+
+
+def published(timeline: Timeline) -> list[Event]:
+    """The events that may leave the build: never a draft, even in a `--drafts` preview."""
+    return [e for e in timeline.events if not e.draft]
+
+
+def timelinejs_year(year: int) -> int:
+    """Our astronomical year in TimelineJS's numbering, which has no year 0.
+
+    TimelineJS writes a negative year `-n` as "n BCE", so 1 BC (astronomical 0)
+    is -1 and 500 BC (astronomical -499) is -500; years from 1 on are unchanged.
+    """
+    return year if year > 0 else year - 1
+
+
+def _tjs_date(date: PartialDate) -> dict[str, int]:
+    """A TimelineJS date object holding exactly the parts the event is known to."""
+    out = {"year": timelinejs_year(date.year)}
+    if date.month:
+        out["month"] = date.month
+    if date.day:
+        out["day"] = date.day
+    return out
+
+
+def timeline_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, object]:
+    """TimelineJS3's JSON: a title slide from the site, then one slide per event.
+
+    TimelineJS sets `headline` and `text` as HTML and strips tags from
+    `display_date` and `group`, so every plain text is HTML-escaped here.
+    """
+    site = timeline.site
+    title: dict[str, object] = {
+        "unique_id": TITLE_ID,
+        "text": {"headline": escape(site.title), "text": markup.block(site.description)},
+    }
+    events: list[dict[str, object]] = []
+    for e in published(timeline):
+        slide: dict[str, object] = {"unique_id": e.id, "start_date": _tjs_date(e.date)}
+        if e.end is not None:
+            slide["end_date"] = _tjs_date(e.end)
+        slide["display_date"] = escape(format_range(e.date, e.end, words.dates))
+        slide["text"] = {"headline": escape(e.title), "text": markup.block(e.summary)}
+        if e.tags:
+            slide["group"] = escape(e.tags[0].label)
+        events.append(slide)
+    return {"title": title, "events": events}
+
+
+def _date(date: PartialDate | None) -> dict[str, object] | None:
+    if date is None:
+        return None
+    y, m, d = date.end_key
+    last = f"{'-' if y < 0 else ''}{abs(y):04d}-{m:02d}-{d:02d}"
+    return {
+        "edtf": date.edtf, "precision": date.precision,
+        "year": date.year, "month": date.month, "day": date.day,
+        "approximate": date.approximate, "uncertain": date.uncertain,
+        "first_day": date.iso_start, "last_day": last,
+    }
+
+
+def _text(markup: Markup, text: str) -> dict[str, str]:
+    return {"markdown": text, "html": markup.block(text)}
+
+
+def _source(source: Source) -> dict[str, object]:
+    return {
+        "id": source.id, "title": source.title, "url": source.url,
+        "publisher": source.publisher, "author": source.author,
+        "date": source.date.edtf if source.date else None, "language": source.language,
+    }
+
+
+def _citation(citation: Citation) -> dict[str, object]:
+    return {"source": _source(citation.source), "quote": citation.quote}
+
+
+def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, object]:
+    """Everything each published event has, in frise's own documented schema."""
+    site = timeline.site
+    events = []
+    for e in published(timeline):
+        path = urls.event_path(e.id)
+        events.append({
+            "id": e.id,
+            "title": e.title,
+            "date": _date(e.date),
+            "end": _date(e.end),
+            "display_date": format_range(e.date, e.end, words.dates),
+            "summary": _text(markup, e.summary),
+            "body": _text(markup, e.body),
+            "note": _text(markup, e.note),
+            "tags": [{"slug": t.slug, "label": t.label} for t in e.tags],
+            "actors": [{"id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
+                        "url": a.url} for a in e.actors],
+            "sources": [_citation(c) for c in e.citations],
+            "featured": e.featured,
+            "path": path,
+            "url": urls.absolute(site.base_url, path),
+        })
+    return {
+        "version": EVENTS_VERSION,
+        "site": {
+            "title": site.title, "description": _text(markup, site.description),
+            "language": site.language, "author": site.author, "url": site.base_url,
+        },
+        "events": events,
+    }
+
+
+def _csv_date(date: PartialDate | None) -> list[str]:
+    if date is None:
+        return ["", "", "", ""]
+    return [str(timelinejs_year(date.year)), str(date.month or ""), str(date.day or ""), ""]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(text: str) -> str:
+    """A text cell no spreadsheet runs as a formula (OWASP CSV injection): a leading
+    `=`, `+`, `-` or `@` gets an apostrophe, which spreadsheets read as "text"."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def events_csv(timeline: Timeline, words: Words, markup: Markup) -> str:
+    """A TimelineJS sheet: a `title` row, then one row per event, HTML in Text.
+
+    The headline stays plain text, as people type it in the sheet; dates follow
+    TimelineJS's year numbering; the group is the first tag's label.
+    """
+    site = timeline.site
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    blank_dates = [""] * 8
+    writer.writerow([*blank_dates, "", _text_cell(site.title), markup.block(site.description),
+                     "", "", "", "", "title", "", ""])
+    for e in published(timeline):
+        writer.writerow([
+            *_csv_date(e.date), *_csv_date(e.end),
+            _text_cell(format_range(e.date, e.end, words.dates)), _text_cell(e.title),
+            markup.block(e.summary), "", "", "", "", "",
+            _text_cell(e.tags[0].label) if e.tags else "", "",
+        ])
+    return buffer.getvalue()
+
+
+def dump_json(data: object) -> bytes:
+    """Stable, readable JSON in UTF-8 with a final newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def plugin(markup: Markup) -> Callable[[Timeline, Words], Iterator[Output]]:
+    """The renderer's plug-in writing `timeline.json`, `events.json` and `events.csv`;
+    `markup` is the build's converter, which already holds every text's HTML."""
+
+    def outputs(timeline: Timeline, words: Words) -> Iterator[Output]:
+        yield Output("timeline.json", dump_json(timeline_json(timeline, words, markup)))
+        yield Output("events.json", dump_json(events_json(timeline, words, markup)))
+        yield Output("events.csv", events_csv(timeline, words, markup).encode("utf-8"))
+
+    return outputs

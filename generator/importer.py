@@ -1,0 +1,445 @@
+"""`frise import`: a TimelineJS spreadsheet (CSV of its 18-column template) → event files.
+
+TimelineJS writes BCE years as negative numbers and shows `-500` as "500 BCE"
+(its era label replaces the minus sign), so the editor meant 500 BC: EDTF's
+astronomical year `-0499`. Year 0 does not exist in that count and is refused.
+A row is never dropped silently: what cannot be carried (the title row, eras,
+times of day, display dates, embedded media, backgrounds) is reported with its
+line in the spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from .dates import DateError, PartialDate, parse_date
+from .errors import FriseError, SourceLocation
+from .loader import Mapping, load_file
+from .scaffold import event_id, install_schemas, quoted, schema_line
+from .urls import slugify
+
+COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
+           "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
+           "Media Thumbnail", "Type", "Group", "Background")
+_APPROX = re.compile(r"\b(c\.|ca\.|circa|about|around|approx\w*|vers|env\.|environ)|~",
+                     re.IGNORECASE)
+_URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something of a row the import could not carry, or carried differently."""
+
+    location: SourceLocation
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: note: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """One event ready to be written."""
+
+    id: str
+    data: dict[str, object]
+    line: int
+
+
+@dataclass(slots=True)
+class ImportResult:
+    events: list[Imported] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+    """Tag slug → the Group's text, as written in the spreadsheet."""
+    source: str = ""
+    """The spreadsheet's name, as shown in notes."""
+
+
+def _cell(row: dict[str, str], column: str) -> str:
+    return (row.get(column.lower()) or "").strip()
+
+
+def _date(row: dict[str, str], prefix: str, notes: list[Note],
+          loc: SourceLocation) -> PartialDate | None:
+    """Year/Month/Day cells → a partial date at the precision given; None when absent."""
+    year_s, month_s, day_s = (_cell(row, f"{prefix}{part}") for part in ("Year", "Month", "Day"))
+    what = "end date" if prefix else "date"
+    if not year_s:
+        if month_s or day_s:
+            notes.append(Note(loc, f"{what} has a month or day but no year; left out"))
+        return None
+    try:
+        year = int(float(year_s)) if re.fullmatch(r"-?\d+(\.0+)?", year_s) else None
+        month = int(month_s) if month_s else None
+        day = int(day_s) if day_s else None
+    except ValueError:
+        year = None
+    if year is None:
+        notes.append(Note(loc, f"{what} '{year_s}/{month_s}/{day_s}' is not made of numbers"))
+        return None
+    if year == 0:
+        notes.append(Note(loc, f"{what}: year 0 does not exist (1 BCE is followed by 1 CE); "
+                                "write -1 or 1"))
+        return None
+    astronomical = year if year > 0 else year + 1
+    if not -9999 <= astronomical <= 9999:
+        notes.append(Note(loc, f"{what}: year {year} is outside frise's range (-9999 to 9999)"))
+        return None
+    if day is not None and month is None:
+        notes.append(Note(loc, f"{what} has a day but no month; kept to the year"))
+        day = None
+    sign = "-" if astronomical < 0 else ""
+    text = f"{sign}{abs(astronomical):04d}"
+    if month is not None:
+        text += f"-{month:02d}"
+        if day is not None:
+            text += f"-{day:02d}"
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        notes.append(Note(loc, f"{what}: {exc}"))
+        return None
+
+
+def _qualify(date: PartialDate, display: str) -> PartialDate:
+    """Carries 'c. 1920' or '1920?' from Display Date into EDTF's ~ and ? qualifiers."""
+    approx = bool(_APPROX.search(display))
+    uncertain = "?" in display
+    if not (approx or uncertain):
+        return date
+    return parse_date(date.edtf + ("%" if approx and uncertain else "~" if approx else "?"))
+
+
+def _media(row: dict[str, str], loc: SourceLocation, notes: list[Note]) -> str:
+    """Media as a Markdown link for the body, or '' with a note when it cannot be kept."""
+    media = _cell(row, "Media")
+    caption = html_to_text(_cell(row, "Media Caption"))
+    credit = html_to_text(_cell(row, "Media Credit"))
+    if _cell(row, "Media Thumbnail"):
+        notes.append(Note(loc, "Media Thumbnail not kept: frise shows no thumbnails"))
+    if _cell(row, "Background"):
+        notes.append(Note(loc, "Background not kept: frise pages have no per-event background"))
+    if not media:
+        if caption or credit:
+            notes.append(Note(loc, "Media Caption or Credit without Media; left out"))
+        return ""
+    if not _URL.fullmatch(media):
+        notes.append(Note(loc, "Media is not a link (embedded code or a file name); not kept: "
+                               "frise embeds no media"))
+        return ""
+    notes.append(Note(loc, "Media kept as a link in the body: frise embeds no media"))
+    label = (caption or "Media").replace("[", "(").replace("]", ")")
+    return f"[{label}]({media})" + (f" ({credit})" if credit else "")
+
+
+def read_rows(text: str) -> tuple[list[dict[str, str]], list[int], list[str]]:
+    """CSV rows keyed by lower-case column name, their line numbers and the unknown columns."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FriseError("the spreadsheet is empty") from None
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in ("Year", "Headline") if c.lower() not in names]
+    if missing:
+        raise FriseError(f"not a TimelineJS spreadsheet: no column {', '.join(missing)} "
+                         f"(its columns are {', '.join(COLUMNS)})", SourceLocation("", 1))
+    known = {c.lower() for c in COLUMNS}
+    unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
+    rows, lines = [], []
+    line = reader.line_num
+    for cells in reader:
+        rows.append({n: c for n, c in zip(names, cells, strict=False) if n})
+        lines.append(line + 1)
+        line = reader.line_num
+    return rows, lines, unknown
+
+
+def convert(text: str, display: str) -> ImportResult:
+    """Turns the spreadsheet's text into events and notes. Pure: writes nothing."""
+    result = ImportResult(source=display)
+    rows, lines, unknown = read_rows(text)
+    if unknown:
+        result.notes.append(Note(SourceLocation(display, 1),
+                                 f"columns not part of TimelineJS's template, left out: "
+                                 f"{', '.join(unknown)}"))
+    used: set[str] = set()
+    for row, line in zip(rows, lines, strict=True):
+        loc = SourceLocation(display, line)
+        if not any(v.strip() for v in row.values()):
+            continue  # a blank line carries nothing
+        event = _row(row, loc, result)
+        if event is None:
+            continue
+        base = event_id(parse_date(str(event["date"])), str(event["title"]))
+        event_key, n = base, 1
+        while event_key in used:
+            n += 1
+            event_key = f"{base[:76]}-{n}"
+        used.add(event_key)
+        result.events.append(Imported(event_key, event, line))
+    return result
+
+
+def _row(row: dict[str, str], loc: SourceLocation, result: ImportResult,
+         ) -> dict[str, object] | None:
+    notes = result.notes
+    kind = _cell(row, "Type").lower()
+    headline = html_to_text(_cell(row, "Headline"))
+    if kind == "title":
+        notes.append(Note(loc, f"title row '{headline}' not imported: put its headline and "
+                               "text in content/site.yaml (title, description)"))
+        return None
+    if kind == "era":
+        notes.append(Note(loc, f"era '{headline}' not imported: frise has no eras; a tag on "
+                               "its events groups them instead"))
+        return None
+    if kind:
+        notes.append(Note(loc, f"Type '{kind}' is unknown to TimelineJS; imported as an event"))
+    date = _date(row, "", notes, loc)
+    if date is None:
+        notes.append(Note(loc, f"row '{headline or '(no headline)'}' not imported: "
+                               "no usable date"))
+        return None
+    if not headline:
+        notes.append(Note(loc, "row not imported: no Headline (frise needs a title)"))
+        return None
+    display = html_to_text(_cell(row, "Display Date"))
+    if display:
+        date = _qualify(date, display)
+        notes.append(Note(loc, f"Display Date '{display}' not kept: frise writes dates itself"
+                               + (f" (read as {date.edtf})" if date.qualifier else "")))
+    end = _date(row, "End ", notes, loc)
+    if end is not None and end.end_key < date.start_key:
+        notes.append(Note(loc, f"end ({end}) is before the date ({date}); end left out"))
+        end = None
+    if end == date:
+        end = None
+    for column in ("Time", "End Time"):
+        if _cell(row, column):
+            notes.append(Note(loc, f"{column} '{_cell(row, column)}' not kept: "
+                                   "frise dates stop at the day"))
+    paragraphs, dropped = html_to_markdown(_cell(row, "Text"))
+    for what in dropped:
+        notes.append(Note(loc, f"Text: {what}"))
+    media = _media(row, loc, notes)
+    if not paragraphs:
+        notes.append(Note(loc, "no Text: the summary repeats the headline; rewrite it"))
+        paragraphs = [headline]
+    data: dict[str, object] = {"title": headline, "date": _Date(date.edtf)}
+    if end is not None:
+        data["end"] = _Date(end.edtf)
+    data["summary"] = paragraphs[0]
+    body = "\n\n".join(paragraphs[1:] + ([media] if media else []))
+    if body:
+        data["body"] = body
+    group = _cell(row, "Group")
+    if group:
+        tag = slugify(group)
+        if tag:
+            result.tags.setdefault(tag, html_to_text(group))
+            data["tags"] = [tag]
+        else:
+            notes.append(Note(loc, f"Group '{group}' makes no tag slug; left out"))
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style for multi-line text, so the files read like hand-written ones."""
+
+
+class _Date(str):
+    """A date, always written quoted: unquoted, `-0499` is a number to most YAML tools."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if isinstance(value, _Date) else "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str)
+_Dumper.add_representer(_Date, _str)
+
+
+def event_text(data: dict[str, object]) -> str:
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88)
+    return schema_line("event", 2) + body
+
+
+def add_tags(tags_file: Path, tags: dict[str, str]) -> list[str]:
+    """Appends the tags that tags.yaml lacks (it exists: every tag must be defined there)."""
+    node = load_file(tags_file, tags_file.name)
+    defined = set(node.entries) if isinstance(node, Mapping) else set()
+    missing = [slug for slug in sorted(tags) if slug not in defined]
+    if missing:
+        text = tags_file.read_text(encoding="utf-8")
+        lines = [] if text.endswith("\n") or not text else [""]
+        for slug in missing:
+            lines += [f"{slug}:", f"  label: {quoted(tags[slug])}"]
+        with tags_file.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    return missing
+
+
+def write_events(project: Path, result: ImportResult) -> tuple[list[Path], list[Note]]:
+    """Writes one file an event, never over an existing one; returns the files and notes."""
+    folder = project / "content" / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    notes: list[Note] = []
+    for event in result.events:
+        path = folder / f"{event.id}.yaml"
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(event_text(event.data))
+        except FileExistsError:
+            notes.append(Note(SourceLocation(result.source, event.line),
+                              f"content/events/{path.name} exists already; row not imported "
+                              "(frise never overwrites a file)"))
+            continue
+        written.append(path)
+    install_schemas(project)
+    return written, notes
+
+
+# --- HTML of TimelineJS's Text column → Markdown -------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_BLOCKS = frozenset({"p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5",
+                     "h6", "table", "tr"})
+_SKIP = frozenset({"script", "style", "iframe", "object", "embed", "video", "audio", "img",
+                   "svg", "noscript"})
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class _Converter(HTMLParser):
+    """The few tags TimelineJS editors use (p, br, a, b/strong, i/em, lists, headings);
+    other tags keep their text; media and scripts are dropped and reported."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.lists: list[list[int]] = []  # one counter an open list; [0] for <ul>
+        self.links: list[str | None] = []
+        self.skipping = 0
+        self.dropped: list[str] = []
+        self.quote = False
+
+    def _flush(self) -> None:
+        text = re.sub(r"[ \t]+", " ", "".join(self.current)).strip()
+        text = "\n".join(line.strip() for line in text.split("\n")).strip()
+        if text:
+            self.blocks.append(("> " + text.replace("\n", "\n> ")) if self.quote else text)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.dropped.append(f"<{tag}> not kept: frise keeps text, not embedded media")
+            if tag not in ("img",):
+                self.skipping += 1
+            return
+        if self.skipping:
+            return
+        if tag == "blockquote":
+            self._flush()
+            self.quote = True
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append([0] if tag == "ul" else [1])
+        elif tag == "li":
+            self._flush()
+            counter = self.lists[-1] if self.lists else [0]
+            indent = "   " * max(len(self.lists) - 1, 0)
+            self.current.append(indent + (f"{counter[0]}. " if counter[0] else "- "))
+            if counter[0]:
+                counter[0] += 1
+        elif tag in _BLOCKS:
+            self._flush()
+            if tag[0] == "h" and tag[1:].isdigit():
+                self.current.append("**")
+        elif tag == "br":
+            self.current.append("\n")
+        elif tag in ("b", "strong"):
+            self.current.append("**")
+        elif tag in ("i", "em"):
+            self.current.append("*")
+        elif tag == "a":
+            href = (dict(attrs).get("href") or "").strip()
+            if href.lower().startswith(_LINK_SCHEMES):
+                self.current.append("[")
+                self.links.append(href)
+            else:
+                if href:
+                    self.dropped.append(f"link '{href}' not kept: only http, https and "
+                                        "mailto links are")
+                self.links.append(None)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            if tag != "img":
+                self.skipping = max(self.skipping - 1, 0)
+            return
+        if self.skipping:
+            return
+        if tag in ("b", "strong"):
+            self.current.append("**")
+        elif tag in ("i", "em"):
+            self.current.append("*")
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            if href is not None:
+                self.current.append(f"]({href.replace(')', '%29').replace(' ', '%20')})")
+        elif tag in ("ul", "ol"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+        elif tag == "blockquote":
+            self._flush()
+            self.quote = False
+        elif tag in _BLOCKS:
+            if tag[0] == "h" and tag[1:].isdigit():
+                self.current.append("**")
+            if tag != "li":
+                self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.current.append(_MD_SPECIAL.sub(r"\\\1", data.replace("\n", " ")))
+
+    def result(self) -> tuple[list[str], list[str]]:
+        self._flush()
+        merged: list[str] = []
+        for block in self.blocks:  # list items stay together as one Markdown block
+            item = re.match(r"\s*(- |\d+\. )", block)
+            if merged and item and re.match(r"\s*(- |\d+\. )", merged[-1].split("\n")[-1]):
+                merged[-1] += "\n" + block
+            else:
+                merged.append(block)
+        return merged, self.dropped
+
+
+def html_to_markdown(html: str) -> tuple[list[str], list[str]]:
+    """HTML → Markdown paragraphs, and what could not be kept."""
+    converter = _Converter()
+    converter.feed(html)
+    converter.close()
+    return converter.result()
+
+
+def html_to_text(html: str) -> str:
+    """HTML → one line of plain text, for headlines, captions and groups."""
+    if "<" not in html and "&" not in html:
+        return " ".join(html.split())
+    paragraphs, _ = html_to_markdown(html)
+    text = " ".join(paragraphs)
+    text = re.sub(r"\\([\\`*_\[\]<])", r"\1", text.replace("**", "").replace("*", ""))
+    return " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).split())

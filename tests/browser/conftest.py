@@ -1,0 +1,170 @@
+"""Shared fixtures of the browser tests: the built sites, a local server, Chromium.
+
+The real content and the English fixture are built once per session into temporary
+folders; each is served on 127.0.0.1. Chromium is Debian's, launched so that any
+request leaving the machine fails at once. Without /usr/bin/chromium these tests
+skip, unless FRISE_REQUIRE_BROWSER is set (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+NODE_MODULES = ROOT / "node_modules"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+PROJECTS = {"real": ROOT, "en": ROOT / "tests" / "fixtures" / "good-en"}
+"""The sites under test: the real content (French) and a fixture project in English."""
+
+
+def require(condition: bool, why: str) -> None:
+    """Skips the test when a tool is missing, or fails it where CI demands the tool."""
+    if condition:
+        return
+    if os.environ.get("FRISE_REQUIRE_BROWSER"):
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+def html_pages(folder: Path) -> list[str]:
+    """Every page of a built site, as paths relative to its root, in a fixed order."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def built_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each project's content copied to a temporary project and built there."""
+    from generator.build import build
+
+    out: dict[str, Path] = {}
+    for name, project in PROJECTS.items():
+        dest = tmp_path_factory.mktemp(f"site-{name}")
+        shutil.copytree(project / "content", dest / "content")
+        if (project / "templates").is_dir() and project != ROOT:
+            shutil.copytree(project / "templates", dest / "templates")
+        report = build(dest)
+        assert report.output is not None
+        out[name] = report.output
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(built_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """Each built site over HTTP on 127.0.0.1: name → base URL ending in '/'."""
+    servers = []
+    urls: dict[str, str] = {}
+    for name, folder in built_sites.items():
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        urls[name] = f"http://127.0.0.1:{server.server_port}/"
+    yield urls
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one for the whole session."""
+    require(CHROMIUM.exists(), f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed")
+        raise
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@dataclass
+class Watched:
+    """A page with what it did: console errors, uncaught exceptions, requests."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Watched]]:
+    """Opens a page in a fresh context (options as for `new_context`) and watches it."""
+    contexts = []
+
+    def _open(**options: Any) -> Watched:
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        watched = Watched(page)
+        page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: watched.errors.append(str(e)))
+        page.on("request", lambda r: watched.requests.append(r.url))
+        return watched
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def _screenshot(page: Any, name: str, full_page: bool = True) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+@pytest.fixture(scope="session")
+def screenshot() -> Callable[..., Path]:
+    """`screenshot(page, name)` writes tests/screenshots/<name>.png (git-ignored)."""
+    return _screenshot
+
+
+@pytest.fixture(scope="session")
+def need() -> Callable[[bool, str], None]:
+    """`need(condition, why)`: skips, or in CI fails, when a tool is missing."""
+    return require
+
+
+@pytest.fixture(scope="session")
+def events_of() -> Callable[[str], list[Any]]:
+    """`events_of("real")`: the site's published events in timeline order, from the model."""
+    from generator.build import check
+
+    cache: dict[str, list[Any]] = {}
+
+    def _events(site: str) -> list[Any]:
+        if site not in cache:
+            cache[site] = list(check(PROJECTS[site])[0].events)
+        return cache[site]
+
+    return _events
+
+
+@pytest.fixture(scope="session")
+def pages_of() -> Callable[[Path], list[str]]:
+    """`pages_of(folder)`: every page of a built site, relative to its root, sorted."""
+    return html_pages

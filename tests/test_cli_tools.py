@@ -1,0 +1,193 @@
+"""The editor's commands, in process: new, init, check, help, --quiet/--verbose, progress."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator import cli
+from generator.build import Report
+
+SITE = "title: T\nlanguage: en\n"
+EVENT = "title: An event\ndate: '2023-03-29'\nsummary: Something happened.\n"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def proj(project):
+    return project({"content/events/2023-03-29-an-event.yaml": EVENT}, site=SITE)
+
+
+def test_new_writes_a_valid_event_named_after_date_and_title(proj: Path) -> None:
+    code, out, _ = run("new", "Yoav Gallant à Bakou : l'été", "--date", "2023-07-13",
+                       "--tags", "diplomatie,defense", "--actors", "yoav-gallant", "-C", str(proj))
+    assert code == 0
+    path = proj / "content/events/2023-07-13-yoav-gallant-a-bakou-l-ete.yaml"
+    assert out.strip().endswith("content/events/2023-07-13-yoav-gallant-a-bakou-l-ete.yaml")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../.frise/schemas/"
+                           "event.schema.json\n")
+    assert (proj / ".frise/schemas/event.schema.json").is_file()
+    data = yaml.safe_load(text)
+    assert data["title"] == "Yoav Gallant à Bakou : l'été"
+    assert data["date"] == "2023-07-13"
+    assert data["tags"] == ["diplomatie", "defense"]
+    assert data["actors"] == ["yoav-gallant"]
+    assert data["summary"]
+    assert "sources" in data
+    for optional in ("# end:", "# body:", "# note:", "# featured:", "# draft:"):
+        assert optional in text
+
+
+def test_new_event_passes_check(proj: Path) -> None:
+    code, _, _ = run("new", "Le traité", "--date", "1920~", "--end", "1921", "--tags", "paix",
+                     "-C", str(proj))
+    assert code == 0
+    code, out, err = run("check", "-C", str(proj))
+    assert code == 0, err
+    assert "2 events" in out
+
+
+def test_new_refuses_to_overwrite(proj: Path) -> None:
+    args = ("new", "Same title", "--date", "2023-07-13", "-C", str(proj))
+    assert run(*args)[0] == 0
+    path = proj / "content/events/2023-07-13-same-title.yaml"
+    path.write_text(path.read_text() + "# my edit\n")
+    code, _, err = run(*args)
+    assert code == 1
+    assert "already exists" in err
+    assert path.read_text().endswith("# my edit\n")
+
+
+@pytest.mark.parametrize(("date", "why"), [("2023-02-30", "28 days"), ("13/07/2023", "not a date"),
+                                           ("2023-13", "no month 13")])
+def test_new_validates_the_date(proj: Path, date: str, why: str) -> None:
+    code, _, err = run("new", "Bad", "--date", date, "-C", str(proj))
+    assert code == 1
+    assert why in err
+    assert not list((proj / "content/events").glob("*bad*"))
+
+
+def test_new_refuses_end_before_date_and_bad_tags(proj: Path) -> None:
+    code, _, err = run("new", "X", "--date", "2023-07-13", "--end", "2023-07-01", "-C", str(proj))
+    assert code == 1 and "before" in err
+    code, _, err = run("new", "X", "--date", "2023-07-13", "--tags", "Défense", "-C", str(proj))
+    assert code == 1 and "did you mean 'defense'" in err
+
+
+def test_new_bce_and_qualified_dates_make_valid_ids(proj: Path) -> None:
+    code, out, _ = run("new", "Fondation de Rome", "--date", "-0752?", "-C", str(proj))
+    assert code == 0
+    assert out.strip().endswith("0753-bce-fondation-de-rome.yaml")
+    assert run("check", "-C", str(proj))[0] == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_init_makes_a_project_that_builds_at_once(tmp_path: Path, language: str) -> None:
+    folder = tmp_path / "my-timeline"
+    code, out, _ = run("init", str(folder), "--language", language)
+    assert code == 0
+    site = yaml.safe_load((folder / "content/site.yaml").read_text(encoding="utf-8"))
+    assert site["language"] == language
+    assert (folder / "content/site.yaml").read_text().startswith(
+        "# yaml-language-server: $schema=../.frise/schemas/site.schema.json")
+    assert len(list((folder / "content/events").glob("*.yaml"))) == 1
+    assert "/site/" in (folder / ".gitignore").read_text()
+    code, out, err = run("build", "-C", str(folder))
+    assert code == 0, err
+    index = (folder / "site/index.html").read_text(encoding="utf-8")
+    assert f'lang="{language}"' in index
+    assert ("Ma chronologie" if language == "fr" else "My timeline") in index
+
+
+def test_init_refuses_an_existing_project(proj: Path) -> None:
+    before = (proj / "content/site.yaml").read_text()
+    code, _, err = run("init", str(proj))
+    assert code == 1 and "already exists" in err
+    assert (proj / "content/site.yaml").read_text() == before
+
+
+def test_check_json_lists_located_errors(project) -> None:
+    broken = project({"content/events/a.yaml": "title: A\ndate: 2023-02-30\nsummary: s\n"})
+    code, out, _ = run("check", "--format", "json", "-C", str(broken))
+    assert code == 1
+    data = json.loads(out)
+    assert data["ok"] is False
+    assert data["errors"][0]["path"] == "content/events/a.yaml"
+    assert data["errors"][0]["line"] == 2
+    assert "28 days" in data["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("command", ["build", "check", "new", "init", "serve", "import"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert "Example:" in out
+    assert f"frise {command}" in out
+
+
+def test_quiet_prints_nothing_and_verbose_prints_stage_timings(proj: Path) -> None:
+    code, out, err = run("build", "-q", "-C", str(proj))
+    assert code == 0 and out == "" and err == ""
+    code, out, err = run("build", "-v", "-C", str(proj))
+    assert code == 0
+    for stage in ("load", "validate", "render", "write"):
+        assert f"{stage} " in err
+    code, out, err = run("check", "-v", "-C", str(proj))
+    assert "validate" in err and "ok: 1 events" in out
+
+
+def test_no_progress_bar_in_a_pipe(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.0)
+    code, out, err = run("build", "-C", str(proj))
+    assert code == 0
+    assert "building" not in err
+
+
+def test_progress_bar_on_a_terminal_for_a_slow_build(proj: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build longer than PROGRESS_AFTER shows the bar (on a terminal only)."""
+    import threading
+
+    shown = threading.Event()
+
+    def slow_build(project: Path, drafts: bool = False, base_url: str | None = None,
+                   progress=None) -> Report:
+        assert shown.wait(30), "the progress bar never appeared"
+        progress("render")
+        progress("write")
+        return Report(events=1, files=1, output=project / "site", seconds={"load": 0.0})
+
+    original = cli._Progress._show
+
+    def show(self: cli._Progress) -> None:
+        original(self)
+        shown.set()
+
+    monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(cli, "_stderr_is_tty", lambda: True)
+    monkeypatch.setattr(cli._Progress, "_show", show)
+    monkeypatch.setattr("generator.build.build", slow_build)
+    code, out, err = run("build", "-C", str(proj))
+    assert code == 0
+    assert "building" in err
+    code, out, err = run("build", "-q", "-C", str(proj))
+    assert "building" not in err
+
+
+def test_pre_commit_hook_runs_frise_check(repo: Path) -> None:
+    hooks = yaml.safe_load((repo / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "frise-check")
+    assert hook["entry"] == "frise check"
+    assert hook["pass_filenames"] is False
+    assert hook["language"] == "python"

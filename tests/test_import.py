@@ -1,0 +1,183 @@
+"""`frise import`: a realistic TimelineJS spreadsheet → event files that build."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator import cli
+from generator.importer import convert, html_to_markdown
+
+FIXTURE = Path(__file__).parent / "fixtures" / "import" / "writing-history.csv"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli.main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> tuple[Path, int, str, str]:
+    folder = tmp_path / "p"
+    assert run("init", str(folder), "-q")[0] == 0
+    code, out, err = run("import", str(FIXTURE), "-C", str(folder))
+    return folder, code, out, err
+
+
+def event(folder: Path, name: str) -> dict[str, object]:
+    path = folder / "content/events" / f"{name}.yaml"
+    assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_fixture_is_a_realistic_timelinejs_sheet() -> None:
+    with FIXTURE.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert len(rows[0]) == 18 and rows[0][0] == "Year" and rows[0][-1] == "Background"
+    body = rows[1:]
+    assert len(body) >= 30
+    assert any(r[0].startswith("-") for r in body)            # BCE years
+    assert any(r[0] and not r[1] for r in body)               # year only
+    assert any(r[1] and not r[2] for r in body)               # year and month only
+    assert {"title", "era"} <= {r[15] for r in body}          # the title row, eras
+    assert any(r[11] for r in body)                           # media
+
+
+def test_every_row_is_imported_or_reported(imported) -> None:
+    folder, code, out, err = imported
+    written = [line for line in out.splitlines() if line.endswith(".yaml")]
+    with FIXTURE.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        lines = {}
+        for row in reader:
+            if any(c.strip() for c in row):
+                lines[reader.line_num] = row
+    reported = {int(line.split(":")[1]) for line in err.splitlines()
+                if line.startswith("writing-history.csv:") and "not imported" in line}
+    assert len(written) + len(reported) == len(lines)
+    assert reported  # title row, eras, year 0, no year, no headline, impossible date
+    for line_no, row in lines.items():
+        if row[15] in ("title", "era"):
+            assert line_no in reported
+
+
+def test_imported_project_builds(imported) -> None:
+    folder, code, _, err = imported
+    assert code == 0, err
+    code, out, err = run("build", "-C", str(folder))
+    assert code == 0, err
+    index = (folder / "site/index.html").read_text(encoding="utf-8")
+    assert "Cuneiform appears in Uruk" in index
+    assert "The Rosetta decree" in index
+
+
+def test_bce_years_follow_timelinejs_display(imported) -> None:
+    """TimelineJS shows year -500 as '500 BCE': EDTF's astronomical year -0499."""
+    folder = imported[0]
+    assert event(folder, "0500-bce-demotic-script-in-egypt")["date"] == "-0499"
+    rosetta = event(folder, "0196-bce-03-27-the-rosetta-decree")
+    assert rosetta["date"] == "-0195-03-27"
+    greeks = event(folder, "0800-bce-the-greeks-add-vowels")
+    assert (greeks["date"], greeks["end"]) == ("-0799", "-0749")
+    page = (folder / "content/events/0001-bce-from-bce-to-ce.yaml").read_text()
+    assert 'date: "0000"' in page and 'end: "0001"' in page
+
+
+def test_partial_dates_keep_their_precision(imported) -> None:
+    folder = imported[0]
+    assert event(folder, "1377-07-jikji-is-printed")["date"] == "1377-07"
+    assert event(folder, "1868-the-typewriter")["date"] == "1868"
+    assert event(folder, "1822-09-27-champollion-reads-the-hieroglyphs")["date"] == "1822-09-27"
+
+
+def test_display_date_qualifiers_become_edtf(imported) -> None:
+    folder, _, _, err = imported
+    assert event(folder, "3200-bce-cuneiform-appears-in-uruk")["date"] == "-3199~"
+    assert event(folder, "1754-bce-the-code-of-hammurabi")["date"] == "-1753?"
+    assert "Display Date 'c. 3200 BCE' not kept" in err
+
+
+def test_html_becomes_markdown_and_group_a_tag(imported) -> None:
+    folder = imported[0]
+    uruk = event(folder, "3200-bce-cuneiform-appears-in-uruk")
+    assert uruk["summary"] == "Accountants of the temple of **Uruk** press signs into wet clay."
+    assert "The first tablets count *grain*, beer and sheep." in str(uruk["body"])
+    assert uruk["tags"] == ["mesopotamia"]
+    champollion = event(folder, "1822-09-27-champollion-reads-the-hieroglyphs")
+    assert "[Lettre à M. Dacier](https://example.org/lettre)" in str(champollion["summary"])
+    phoenician = event(folder, "1050-bce-the-phoenician-alphabet")
+    assert "- easy to learn,\n- easy to carry by trade," in str(phoenician["body"])
+    wiki = event(folder, "2001-01-15-wikipedia")
+    assert "alert" not in yaml.safe_dump(wiki) and "& it grows" in str(wiki["summary"])
+
+
+def test_media_kept_as_link_or_reported(imported) -> None:
+    folder, _, _, err = imported
+    uruk = event(folder, "3200-bce-cuneiform-appears-in-uruk")
+    assert ("[A tablet from Uruk III](https://example.org/img/uruk-tablet.jpg) (Example Museum)"
+            in str(uruk["body"]))
+    assert "writing-history.csv:18:1: note: Media is not a link" in err
+    assert "Media Thumbnail not kept" in err and "Background not kept" in err
+    assert "Time '06:00' not kept" in err
+    assert "javascript:alert(1)" in err
+
+
+def test_import_never_overwrites(imported) -> None:
+    folder = imported[0]
+    target = folder / "content/events/1868-the-typewriter.yaml"
+    target.write_text(target.read_text() + "# edited\n")
+    code, out, err = run("import", str(FIXTURE), "-C", str(folder))
+    assert "exists already" in err
+    assert target.read_text().endswith("# edited\n")
+    assert not [line for line in out.splitlines() if line.endswith(".yaml")]
+
+
+def test_tags_are_added_to_an_existing_tags_yaml(project) -> None:
+    folder = project({"content/tags.yaml": "digital:\n  label: Numérique\n"})
+    code, _, err = run("import", str(FIXTURE), "-C", str(folder))
+    assert code == 0, err
+    tags = yaml.safe_load((folder / "content/tags.yaml").read_text(encoding="utf-8"))
+    assert tags["digital"]["label"] == "Numérique"
+    assert tags["mesopotamia"]["label"] == "Mesopotamia"
+
+
+def test_dry_run_writes_nothing(project) -> None:
+    folder = project({})
+    code, out, _ = run("import", str(FIXTURE), "--dry-run", "-C", str(folder))
+    assert "would write content/events/1868-the-typewriter.yaml" in out
+    assert not (folder / "content/events").exists()
+
+
+def test_not_a_timelinejs_sheet_is_refused(project, tmp_path: Path) -> None:
+    folder = project({})
+    bad = tmp_path / "other.csv"
+    bad.write_text("name,when\nx,2020\n")
+    code, _, err = run("import", str(bad), "-C", str(folder))
+    assert code == 1 and "not a TimelineJS spreadsheet" in err
+
+
+def test_duplicate_headlines_get_distinct_ids() -> None:
+    header = "Year,Month,Day,Headline,Text\n"
+    result = convert(header + "2020,,,Same,a\n2020,,,Same,b\n", "x.csv")
+    assert [e.id for e in result.events] == ["2020-same", "2020-same-2"]
+
+
+@pytest.mark.parametrize(("html", "markdown"), [
+    ("<p>a</p><p>b</p>", ["a", "b"]),
+    ("x<br>y", ["x\ny"]),
+    ("<ol><li>one</li><li>two</li></ol>", ["1. one\n2. two"]),
+    ('<a href="https://e.org/a_(b)">t</a>', ["[t](https://e.org/a_(b%29)"]),
+    ("2 * 3 = [6]", ["2 \\* 3 = \\[6\\]"]),
+    ("<strong>b</strong> <em>i</em>", ["**b** *i*"]),
+])
+def test_html_to_markdown(html: str, markdown: list[str]) -> None:
+    assert html_to_markdown(html)[0] == markdown

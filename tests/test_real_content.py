@@ -1,0 +1,149 @@
+"""The real content: it builds, the index shows every event of the article in the
+contract's order, and every event page quotes the article in a blockquote."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.build import check
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = "toi-gallant-bakou"
+ARTICLE_URL = ("https://fr.timesofisrael.com/yoav-gallant-se-rend-a-bakou-pour-rencontrer-"
+               "le-president-azerbaidjanais/")
+
+# The order the contract's rule gives: by date (a month before the days of that month),
+# then by end, then by id. The standing facts are dated July 2023, the month of the
+# article, so they come before the 10th of July.
+EXPECTED = [
+    ("2016-sipri-armes-israel-azerbaidjan", "2016 – 2020"),
+    ("2020-09-27-guerre-haut-karabakh", "27 septembre – 10 novembre 2020"),
+    ("2020-09-27-livraisons-armes-israel", "27 septembre – 10 novembre 2020"),
+    ("2023-03-29-ambassade-azerbaidjan-israel", "29 mars 2023"),
+    ("2023-05-30-herzog-azerbaidjan", "30 mai – 31 mai 2023"),
+    ("2023-07-etat-des-lieux-relation", "juillet 2023"),
+    ("2023-07-10-arrestation-ressortissant-afghan", "10 juillet 2023"),
+    ("2023-07-12-gallant-bakou", "12 juillet – 14 juillet 2023"),
+    ("2023-07-13-gallant-aliyev-hasanov", "13 juillet 2023"),
+]
+IDS = [event_id for event_id, _ in EXPECTED]
+
+
+class _Page(HTMLParser):
+    """Event cards (elements of class `event` with an id) in document order, the text of
+    each blockquote, and the text of each element with an id."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cards: list[str] = []
+        self.quotes: list[str] = []
+        self.hrefs: list[str] = []
+        self.rels: dict[str, str] = {}
+        self._depth_in_quote = 0
+        self._quote: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if "event" in (a.get("class") or "").split() and a.get("id"):
+            self.cards.append(str(a["id"]))
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(str(a["href"]))
+            if a.get("rel") in ("prev", "next"):
+                self.rels[str(a["rel"])] = str(a["href"])
+        if tag == "blockquote":
+            self._depth_in_quote += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote" and self._depth_in_quote:
+            self._depth_in_quote -= 1
+            if not self._depth_in_quote:
+                self.quotes.append(" ".join("".join(self._quote).split()))
+                self._quote = []
+
+    def handle_data(self, data: str) -> None:
+        if self._depth_in_quote:
+            self._quote.append(data)
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_content_checks_clean() -> None:
+    timeline, _, report = check(REPO)
+    assert report.events == len(IDS)
+    assert timeline.site.language == "fr"
+
+
+def test_the_timeline_is_in_the_contract_order() -> None:
+    timeline, _, _ = check(REPO)
+    assert [e.id for e in timeline.events] == IDS
+
+
+def test_the_index_lists_every_event_in_order(build_real: Path) -> None:
+    index = build_real / "index.html"
+    cards = parse(index).cards
+    assert [c for c in cards if c in IDS] == IDS, cards
+    assert len(cards) == len(IDS)
+
+
+def test_the_index_is_grouped_by_year(build_real: Path) -> None:
+    html = (build_real / "index.html").read_text(encoding="utf-8")
+    positions = [html.index(f'id="{event_id}"') for event_id in IDS]
+    years = [html.index(f'id="y{year}"') for year in (2016, 2020, 2023)]
+    assert years[0] < positions[0] < years[1] < positions[1] < positions[2] < years[2] \
+        < positions[3]
+
+
+@pytest.mark.parametrize(("event_id", "when"), EXPECTED)
+def test_each_date_is_written_at_its_precision(build_real: Path, event_id: str,
+                                              when: str) -> None:
+    html = (build_real / "events" / event_id / "index.html").read_text(encoding="utf-8")
+    text = words(re.sub(r"<[^>]+>", "", html))
+    assert when in text
+
+
+@pytest.mark.parametrize("event_id", IDS)
+def test_each_event_page_quotes_the_article(build_real: Path, event_id: str) -> None:
+    timeline, _, _ = check(REPO)
+    (event,) = [e for e in timeline.events if e.id == event_id]
+    quotes = [c.quote for c in event.citations if c.source.id == ARTICLE]
+    assert quotes, f"{event_id} does not cite the article"
+    page = parse(build_real / "events" / event_id / "index.html")
+    for quote in quotes:
+        assert quote is not None
+        assert words(quote) in page.quotes, f"{event_id}: quote not in a blockquote"
+    assert ARTICLE_URL in page.hrefs
+
+
+def test_the_index_links_every_event_page(build_real: Path) -> None:
+    hrefs = parse(build_real / "index.html").hrefs
+    for event_id in IDS:
+        assert f"events/{event_id}/index.html" in hrefs
+        assert (build_real / "events" / event_id / "index.html").is_file()
+
+
+def test_where_sources_disagree_the_page_says_so(build_real: Path) -> None:
+    page = (build_real / "events" / IDS[0] / "index.html").read_text(encoding="utf-8")
+    assert "Les sources divergent" in page and "2015-2019" in page
+
+
+@pytest.mark.parametrize("at", range(len(IDS)))
+def test_previous_and_next_follow_the_timeline(build_real: Path, at: int) -> None:
+    rels = parse(build_real / "events" / IDS[at] / "index.html").rels
+    expected = {}
+    if at > 0:
+        expected["prev"] = f"../../events/{IDS[at - 1]}/index.html"
+    if at + 1 < len(IDS):
+        expected["next"] = f"../../events/{IDS[at + 1]}/index.html"
+    assert rels == expected

@@ -36,7 +36,9 @@ def load(project: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         return {}
-    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+    # Sanitised again: the file is outside frise's control, and nh3 costs little.
+    return {k: markup.sanitize(v) for k, v in data.items()
+            if isinstance(k, str) and isinstance(v, str)}
 
 
 def save(project: Path, known: dict[str, str]) -> None:

@@ -175,13 +175,16 @@ def format_date(date: PartialDate, words: DateWords, with_year: bool = True) -> 
 
 def range_parts(start: PartialDate, end: PartialDate | None, words: DateWords,
                 ) -> tuple[str, str | None]:
-    """The start and end of a period in words; the start drops a year the end repeats."""
+    """The start and end of a period in words; the start drops what the end repeats:
+    '27 septembre – 10 novembre 2020', '12 – 14 juillet 2023'."""
     if end is None or end == start:
         return format_date(start, words), None
     same_year = (
         start.year == end.year and start.month is not None and end.month is not None
         and not start.qualifier and not end.qualifier
     )
+    if same_year and start.month == end.month and start.day and end.day:
+        return str(start.day), format_date(end, words)
     return format_date(start, words, with_year=not same_year), format_date(end, words)
 
 

@@ -183,8 +183,9 @@ def events_csv(timeline: Timeline, words: Words, markup: Markup) -> str:
 
 
 def dump_json(data: object) -> bytes:
-    """Stable, readable JSON in UTF-8 with a final newline."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Stable, compact JSON in UTF-8 with a final newline (compact JSON goes through the
+    C encoder: several times faster on large timelines than indented JSON)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def plugin(markup: Markup) -> Callable[[Timeline, Words], Iterator[Output]]:

@@ -121,25 +121,14 @@ class _Builder:
             shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
             self.errors.add(f"YAML tags ('{shown}') are not allowed: remove the tag", loc)
 
-    def _skip(self) -> None:
-        """Consumes the rest of a list or mapping without building it (no recursion)."""
-        depth = 1
-        for event in self.events:
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
-                if depth == 0:
-                    return
-
     def node(self, event: yaml.Event, depth: int = 0) -> Node:
         loc = _mark(self.path, event.start_mark)
         if depth >= MAX_DEPTH and isinstance(
                 event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             self.errors.add(f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
                             loc)
-            self._skip()
-            return Scalar("", loc)
+            # Stop here: reading on would only meet the parser's own, version-dependent limit.
+            raise ContentErrors(self.errors.errors)
         if isinstance(event, yaml.AliasEvent):
             self.errors.add(
                 f"YAML aliases ('*{event.anchor}') are not allowed: write the value out in full",
@@ -239,6 +228,8 @@ def parse_yaml(text: str, path: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # some libyaml builds stop deep nesting themselves
+            problem = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         raise ContentErrors(
             [FriseError(f"YAML syntax: {problem}{context}", _mark(path, mark))]) from None

@@ -130,6 +130,36 @@ def _citation(citation: Citation, words: Words) -> dict[str, object]:
     }
 
 
+class _Fragments:
+    """HTML shared by many pages, rendered once per link depth (`root`) and reused.
+
+    The same card appears on the index and on several tag and actor pages, and the same
+    footer on every page: rendering them once keeps the build linear in the events.
+    """
+
+    def __init__(self, env: jinja2.Environment, context: dict[str, object]) -> None:
+        self.env = env
+        self.context = context
+        self.cards: dict[tuple[str, str], Html] = {}
+        self.footers: dict[str, Html] = {}
+
+    def article(self, ev: EventView, root: str) -> Html:
+        key = (ev.id, root)
+        html = self.cards.get(key)
+        if html is None:
+            macros = self.env.get_template("_macros.html").module
+            html = self.cards[key] = macros.card_article(  # type: ignore[attr-defined]
+                ev, root, self.context["t"])
+        return html
+
+    def browse(self, root: str) -> Html:
+        html = self.footers.get(root)
+        if html is None:
+            html = self.footers[root] = trusted(
+                self.env.get_template("_browse.html").render(**self.context, root=root))
+        return html
+
+
 class _Renderer:
     """Renders pages of one build; holds the shared context so each page adds only its own."""
 
@@ -152,6 +182,8 @@ class _Renderer:
             "browse_limit": BROWSE_LIMIT,
             "linked_data": LinkedData(self.site),
         }
+        fragments = _Fragments(self.env, dict(self.common))
+        self.common.update(article=fragments.article, browse=fragments.browse)
 
     def page(self, template: str, path: str, **context: object) -> Output:
         root = urls.root_of(path)

@@ -102,12 +102,21 @@ def load_theme(project: Path) -> Theme:
     return Theme(env, tuple(folders))
 
 
+def _shown(filename: str) -> str:
+    """A template's path as the user typed it: relative to where frise runs, when inside."""
+    try:
+        return Path(filename).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return filename
+
+
 def template_error(exc: Exception) -> FriseError:
     """A template problem located at its template line, for theme authors."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return FriseError(f"template: {exc.message}",
-                          SourceLocation(exc.filename or exc.name or "template", exc.lineno))
+        return FriseError(f"template: {exc.message}", SourceLocation(
+            _shown(exc.filename or exc.name or "template"), exc.lineno))
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".json", ".txt")):
-            return FriseError(f"template: {exc}", SourceLocation(frame.filename, frame.lineno or 1))
+            return FriseError(f"template: {exc}",
+                              SourceLocation(_shown(frame.filename), frame.lineno or 1))
     return FriseError(f"template: {exc}")

@@ -151,7 +151,9 @@ CASES: list[Case] = [
         f"{E}:4:1: error: a file holds one YAML document; remove the '---' and what follows",)),
     Case("list-as-key", {E: "? [a, b]\n: value\n" + EVENT}, (
         f"{E}:1:3: error: a key must be plain text, not a list or mapping",)),
-    Case("nesting-bomb", {E: EVENT + "body: " + "[" * 5000 + "]" * 5000 + "\n"}, (
+    # 500 levels: below the limit some libyaml builds enforce themselves (1,000), so the
+    # located error is frise's own whichever libyaml is installed.
+    Case("nesting-bomb", {E: EVENT + "body: " + "[" * 500 + "]" * 500 + "\n"}, (
         f"{E}:4:26: error: lists and mappings are nested more than 20 levels deep",)),
     # --- encodings and characters -----------------------------------------------------
     Case("latin-1", {E: LATIN1}, (

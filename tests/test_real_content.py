@@ -24,10 +24,10 @@ EXPECTED = [
     ("2020-09-27-guerre-haut-karabakh", "27 septembre – 10 novembre 2020"),
     ("2020-09-27-livraisons-armes-israel", "27 septembre – 10 novembre 2020"),
     ("2023-03-29-ambassade-azerbaidjan-israel", "29 mars 2023"),
-    ("2023-05-30-herzog-azerbaidjan", "30 mai – 31 mai 2023"),
+    ("2023-05-30-herzog-azerbaidjan", "30 – 31 mai 2023"),
     ("2023-07-etat-des-lieux-relation", "juillet 2023"),
     ("2023-07-10-arrestation-ressortissant-afghan", "10 juillet 2023"),
-    ("2023-07-12-gallant-bakou", "12 juillet – 14 juillet 2023"),
+    ("2023-07-12-gallant-bakou", "12 – 14 juillet 2023"),
     ("2023-07-13-gallant-aliyev-hasanov", "13 juillet 2023"),
 ]
 IDS = [event_id for event_id, _ in EXPECTED]

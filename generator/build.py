@@ -4,6 +4,7 @@ anything is written; a failure raises and leaves the last good site alone."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -11,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import cache, exports, feeds
+from .errors import FriseError
 from .loader import load_project
 from .markup import convert_all
 from .model import Timeline
@@ -55,6 +57,9 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
     theme = load_theme(project)
     timeline = validate(raw, drafts=drafts, languages=theme.languages())
     if base_url is not None:
+        if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", base_url):
+            raise FriseError(f"--base-url must be an absolute http or https URL such as "
+                             f"https://example.org/timeline/, not '{base_url}'")
         timeline = replace(timeline, site=replace(
             timeline.site, base_url=base_url if base_url.endswith("/") else base_url + "/"))
     clock.lap("validate")

@@ -64,7 +64,10 @@ class ImportResult:
 
 
 def _cell(row: dict[str, str], column: str) -> str:
-    return (row.get(column.lower()) or "").strip()
+    """A cell's text; the apostrophe `frise build` puts before a would-be formula
+    (`'=…`, `'-…`) is taken off again, so events.csv reads back to the same events."""
+    text = (row.get(column.lower()) or "").strip()
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
 def _date(row: dict[str, str], prefix: str, notes: list[Note],

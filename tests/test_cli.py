@@ -169,6 +169,15 @@ def test_base_url_option(good_en: Path) -> None:
     assert 'href="https://example.org/sub/events/treaty/"' in page
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "example.org", "ftp://example.org/"])
+def test_base_url_option_refuses_what_is_not_a_web_address(good_en: Path, url: str) -> None:
+    result = run("build", "-C", str(good_en), "--base-url", url)
+    assert result.exit_code == 1
+    assert_no_traceback(result)
+    assert "--base-url must be an absolute http or https URL" in result.stderr
+    assert not (good_en / "site").exists()
+
+
 BROKEN = sorted(p.name for p in FIXTURES.glob("broken-*") if (p / "expected.txt").is_file())
 
 

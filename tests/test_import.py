@@ -181,3 +181,15 @@ def test_duplicate_headlines_get_distinct_ids() -> None:
 ])
 def test_html_to_markdown(html: str, markdown: list[str]) -> None:
     assert html_to_markdown(html)[0] == markdown
+
+
+def test_formula_guard_of_events_csv_reads_back_as_written() -> None:
+    """events.csv puts an apostrophe before a cell that a spreadsheet would run as a
+    formula; importing the sheet takes it off again, so the title is the editor's."""
+    sheet = ("Year,Month,Day,Time,End Year,End Month,End Day,End Time,Display Date,"
+             "Headline,Text,Media,Media Credit,Media Caption,Media Thumbnail,Type,Group,"
+             "Background\n"
+             "2020,3,,,,,,,,'-40 % en un an,<p>Une chute.</p>,,,,,,,\n")
+    result = convert(sheet, "sheet.csv")
+    [imported] = result.events
+    assert imported.data["title"] == "-40 % en un an"

@@ -96,14 +96,18 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+FEED_ENTRIES = 200
+"""Entries in the feed: the latest events; the whole timeline is in events.json."""
+
+
 def atom(timeline: Timeline, markup: Markup, epoch: dt.datetime | None) -> bytes:
-    """The Atom 1.0 feed (RFC 4287) of the published events, latest first.
+    """The Atom 1.0 feed (RFC 4287) of the latest FEED_ENTRIES published events.
 
     An entry's `updated` is the day its event starts; the feed's is
     `SOURCE_DATE_EPOCH` when given, else the latest of its entries'.
     """
     site = timeline.site
-    events = list(reversed(published(timeline)))
+    events = list(reversed(published(timeline)))[:FEED_ENTRIES]
     days = [_day(e.date) for e in events]
     updated = epoch or max(days, default=dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc))
     feed = ET.Element("feed", {"xmlns": ATOM, _XML_LANG: site.language})

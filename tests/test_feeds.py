@@ -106,6 +106,20 @@ def test_feed_entries_are_dated_from_their_events(site: Path) -> None:
     assert treaty.summary == "<p>A treaty is signed.</p>"
 
 
+def test_feed_holds_the_latest_events_only(tmp_path: Path) -> None:
+    """A feed reader gets the latest FEED_ENTRIES events, not a timeline of 10,000."""
+    root = tmp_path / "p"
+    shutil.copytree(GOOD_EN / "content", root / "content")
+    for i in range(feeds.FEED_ENTRIES + 5):
+        (root / "content" / "events" / f"e{i:04d}.yaml").write_text(
+            f"title: Event {i}\ndate: {1900 + i}\nsummary: S.\n", encoding="utf-8")
+    build(root)
+    entries = feedparser.parse((root / "site" / "feed.xml").read_bytes()).entries
+    assert len(entries) == feeds.FEED_ENTRIES
+    assert entries[0].title == f"Event {feeds.FEED_ENTRIES + 4}"
+    assert "Event 4" not in {e.title for e in entries}
+
+
 def test_feed_updated_comes_from_content_without_epoch(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

@@ -109,8 +109,9 @@ class _Builder:
         self.events = events
         self.errors = Collector()
 
-    def _check_props(self, event: yaml.NodeEvent, what: str) -> None:
-        loc = _mark(self.path, event.start_mark)
+    def _check_props(self, event: yaml.NodeEvent, what: str, loc: SourceLocation) -> None:
+        if event.anchor is None and getattr(event, "tag", None) is None:
+            return  # the common case, kept cheap: most files have neither
         if event.anchor is not None:
             self.errors.add(
                 f"YAML anchors ('&{event.anchor}') are not allowed: write the {what} out in full",
@@ -136,7 +137,7 @@ class _Builder:
             )
             return Scalar("", loc)
         if isinstance(event, yaml.ScalarEvent):
-            self._check_props(event, "value")
+            self._check_props(event, "value", loc)
             start, end = event.start_mark, event.end_mark
             quoted = 1 if event.style in ("'", '"') else 0
             verbatim = (start is not None and end is not None and start.line == end.line
@@ -144,7 +145,7 @@ class _Builder:
             return Scalar(_nfc(event.value), loc, plain=not event.style,
                           verbatim_col=loc.col + quoted if verbatim else None)
         if isinstance(event, yaml.SequenceStartEvent):
-            self._check_props(event, "list")
+            self._check_props(event, "list", loc)
             items: list[Node] = []
             for child in self.events:
                 if isinstance(child, yaml.SequenceEndEvent):
@@ -152,7 +153,7 @@ class _Builder:
                 items.append(self.node(child, depth + 1))
             return Sequence(tuple(items), loc)
         if isinstance(event, yaml.MappingStartEvent):
-            self._check_props(event, "mapping")
+            self._check_props(event, "mapping", loc)
             entries: dict[str, Node] = {}
             keys: dict[str, Scalar] = {}
             for key_event in self.events:

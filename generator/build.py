@@ -103,9 +103,9 @@ def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None =
 
     `known` holds conversions from an earlier build, which are reused.
     """
-    markup = convert_all(markdown_texts(timeline), known)
+    used = set(markdown_texts(timeline))
+    markup = convert_all(used, known)
     extras = [exports.plugin(markup), feeds.plugin(markup, epoch)]
     outputs = render(timeline, theme, theme.words(timeline.site.language), extras=extras,
                      markup=markup)
-    used = set(markdown_texts(timeline))
     return outputs, {k: v for k, v in markup.known.items() if k in used}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 from markupsafe import Markup as Html
@@ -141,15 +142,17 @@ class _Fragments:
         self.env = env
         self.context = context
         self.cards: dict[tuple[str, str], Html] = {}
+        self.macros: Any = None
+        """The theme's macros module, loaded at the first card."""
         self.footers: dict[str, Html] = {}
 
     def article(self, ev: EventView, root: str) -> Html:
         key = (ev.id, root)
         html = self.cards.get(key)
         if html is None:
-            macros = self.env.get_template("_macros.html").module
-            html = self.cards[key] = macros.card_article(  # type: ignore[attr-defined]
-                ev, root, self.context["t"])
+            if self.macros is None:
+                self.macros = self.env.get_template("_macros.html").module
+            html = self.cards[key] = self.macros.card_article(ev, root, self.context["t"])
         return html
 
     def browse(self, root: str) -> Html:
@@ -204,9 +207,10 @@ class _Renderer:
         views = event_views(self.timeline, self.words, self.markup)
         by_id = {v.id: v for v in views}
         years = year_views(views, self.words)
-        counts = {f"t:{k}": len(v) for k, v in tl.index_by(self.timeline.events, "tags").items()}
-        counts.update((f"a:{k}", len(v))
-                      for k, v in tl.index_by(self.timeline.events, "actors").items())
+        tag_events = tl.index_by(self.timeline.events, "tags")
+        actor_events = tl.index_by(self.timeline.events, "actors")
+        counts = {f"t:{k}": len(v) for k, v in tag_events.items()}
+        counts.update((f"a:{k}", len(v)) for k, v in actor_events.items())
         outputs = [self.page("index.html", urls.INDEX, years=years, events=views,
                              counts=counts, **time_layout(views, years, self.words))]
         near = tl.neighbours(self.timeline.events)
@@ -223,11 +227,9 @@ class _Renderer:
                 next=by_id[nxt.id] if nxt else None,
                 related=[by_id[r.id] for r in related[e.id]],
             ))
-        tag_events = tl.index_by(self.timeline.events, "tags")
         for tag in self.timeline.tags:
             outputs.append(self._group("tag.html", urls.tag_path(tag.slug), tag,
                                        [by_id[e.id] for e in tag_events[tag.slug]]))
-        actor_events = tl.index_by(self.timeline.events, "actors")
         for actor in self.timeline.actors:
             outputs.append(self._group("actor.html", urls.actor_path(actor.id), actor,
                                        [by_id[e.id] for e in actor_events[actor.id]]))

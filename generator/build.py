@@ -68,14 +68,19 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
 
 
 def build(project: Path, drafts: bool = False, base_url: str | None = None,
-          progress: Callable[[str], None] | None = None) -> Report:
-    """Builds the site of `project` into its output folder and reports what it did."""
+          progress: Callable[[str], None] | None = None, output: Path | None = None,
+          ) -> Report:
+    """Builds the site of `project` into its output folder and reports what it did.
+
+    `output` replaces site.yaml's folder for this build (the preview of drafts uses it,
+    so that drafts never land in the folder that gets published).
+    """
     timeline, theme, report = check(project, drafts, base_url)
     clock = _Clock(report, progress)
     epoch = feeds.source_date_epoch(os.environ)
     outputs, converted = render_site(timeline, theme, cache.load(project), epoch)
     clock.lap("render")
-    output = project / timeline.site.output
+    output = output or project / timeline.site.output
     report.files = write_site(project, output, outputs)
     report.output = output
     cache.save(project, converted)

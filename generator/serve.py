@@ -30,6 +30,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import build as builder
+from . import cache
 from .errors import ContentErrors, FriseError
 
 HOST = "127.0.0.1"
@@ -318,7 +319,9 @@ class DevServer:
     def rebuild(self) -> bool:
         """One build; publishes its errors (or none) to the pages. True when it succeeded."""
         try:
-            report = builder.build(self.project, drafts=self.drafts)
+            # Drafts are previewed from a folder of the cache, never from the published one.
+            preview = self.project / cache.FOLDER / "drafts-site" if self.drafts else None
+            report = builder.build(self.project, drafts=self.drafts, output=preview)
         except FriseError as exc:
             errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
             self.state.publish([e.to_dict() for e in errors], None)

@@ -241,6 +241,25 @@ def test_starts_even_when_the_content_is_broken_then_recovers(project) -> None:
         server.stop()
 
 
+def test_drafts_are_previewed_but_never_written_to_the_published_folder(project) -> None:
+    root = project({
+        "content/events/first.yaml": EVENT.format(title="Public title", date="2023-03-29"),
+        "content/events/second.yaml": EVENT.format(title="Secret title", date="2023-04-01")
+        + "draft: true\n",
+    }, site=SITE)
+    server = DevServer(root, port=0, drafts=True, debounce=0.05, long_poll=1.0)
+    server.start()
+    try:
+        page = Client(server.port).page("/")
+        assert "Public title" in page and "Secret title" in page
+    finally:
+        server.stop()
+    published = root / "site"
+    assert not published.exists() or not any(
+        "Secret title" in p.read_text(encoding="utf-8", errors="replace")
+        for p in published.rglob("*") if p.is_file())
+
+
 def test_frise_serve_command_serves_until_stopped(project) -> None:
     root = project({"content/events/first.yaml": EVENT.format(title="From the CLI",
                                                               date="2023")}, site=SITE)

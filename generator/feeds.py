@@ -66,8 +66,7 @@ def _stamp(when: dt.datetime) -> str:
 
 def _link(timeline: Timeline, path: str) -> str:
     """Absolute when the site's address is known; else relative to the site's root."""
-    base = timeline.site.base_url
-    return base + urls.public_url(path) if base else path
+    return urls.absolute(timeline.site.base_url, path) or path
 
 
 def entry_id(timeline: Timeline, event: Event) -> str:

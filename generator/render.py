@@ -88,13 +88,10 @@ def event_views(timeline: Timeline, words: Words, markup: Markup) -> list[EventV
 
 
 def year_views(views: list[EventView], words: Words) -> list[YearView]:
-    by_year: dict[int, list[EventView]] = {}
-    for view in views:
-        by_year.setdefault(view.year, []).append(view)
     return [
         YearView(year, format_date(PartialDate(year), words.dates),
                  f"y{year}" if year >= 0 else f"y-{-year}", group)
-        for year, group in by_year.items()
+        for year, group in tl.by_year(views, lambda v: v.year)
     ]
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import groupby
+from typing import TypeVar
 
 from .model import Event
 
+T = TypeVar("T")
 
-def by_year(events: Sequence[Event]) -> list[tuple[int, list[Event]]]:
-    """Events grouped by the year they start in, in timeline order."""
-    return [(year, list(group)) for year, group in groupby(events, key=lambda e: e.date.year)]
+
+def by_year(items: Sequence[T], year: Callable[[T], int]) -> list[tuple[int, list[T]]]:
+    """Items in timeline order grouped by the year they start in (events, or their views)."""
+    return [(y, list(group)) for y, group in groupby(items, key=year)]
 
 
 def neighbours(events: Sequence[Event]) -> dict[str, tuple[Event | None, Event | None]]:

@@ -23,7 +23,7 @@ EVENTS = [ev("bce", "-0499"), ev("zero", "0000"), ev("a", "2016", ("x",)),
 
 
 def test_by_year_groups_in_order_across_the_era() -> None:
-    groups = tl.by_year(EVENTS)
+    groups = tl.by_year(EVENTS, lambda e: e.date.year)
     assert [(year, [e.id for e in group]) for year, group in groups] == [
         (-499, ["bce"]), (0, ["zero"]), (2016, ["a", "b"]), (2020, ["c"]), (2023, ["d"])]
 

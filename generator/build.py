@@ -6,19 +6,19 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 
-from . import cache, exports, feeds
+from . import cache, exports, feeds, render, shards
 from .errors import FriseError
+from .fingerprint import Fingerprints, code_version
 from .loader import load_project
 from .markup import convert_all
 from .model import Timeline
-from .output import write_site
-from .render import Output, render
-from .templates import Theme, load_theme
+from .output import Tree, write_tree
+from .render import Output, Page, Renderer
+from .templates import Theme, Words, load_theme
 from .validate import validate
 
 
@@ -28,6 +28,8 @@ class Report:
 
     events: int = 0
     files: int = 0
+    rendered: int = 0
+    """Files rendered; the others were taken unchanged from the current site."""
     output: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -69,22 +71,20 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
 
 def build(project: Path, drafts: bool = False, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, output: Path | None = None,
-          ) -> Report:
+          workers: int | None = None) -> Report:
     """Builds the site of `project` into its output folder and reports what it did.
 
     `output` replaces site.yaml's folder for this build (the preview of drafts uses it,
-    so that drafts never land in the folder that gets published).
+    so that drafts never land in the folder that gets published). `workers` is the
+    number of rendering processes (default: one per core); it never changes the bytes.
     """
     timeline, theme, report = check(project, drafts, base_url)
     clock = _Clock(report, progress)
-    epoch = feeds.source_date_epoch(os.environ)
-    outputs, converted = render_site(timeline, theme, cache.load(project), epoch)
-    clock.lap("render")
     output = output or project / timeline.site.output
-    report.files = write_site(project, output, outputs)
+    report.files, report.rendered = write(project, output, timeline, theme,
+                                          workers or shards.default_workers())
     report.output = output
-    cache.save(project, converted)
-    clock.lap("write")
+    clock.lap("render and write")
     if timeline.site.base_url is None:
         report.notes.append("no base_url in site.yaml: canonical links and absolute URLs "
                             "are left out; feed.xml keeps relative links, and sitemap.xml "
@@ -93,24 +93,68 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     return report
 
 
-def markdown_texts(timeline: Timeline) -> list[str]:
-    """Every Markdown text the pages show, to convert them all in one batch."""
-    texts = [timeline.site.description]
-    texts += [tag.description for tag in timeline.tags]
-    for e in timeline.events:
-        texts += (e.summary, e.body, e.note)
-    return texts
+def site_plan(timeline: Timeline, theme: Theme, words: Words) -> list[Page]:
+    """Every file of the site: pages, exports and feeds, assets."""
+    epoch = feeds.source_date_epoch(os.environ)
+    extras = [exports.plugin, feeds.plugin(epoch)]
+    return render.plan(timeline, extras, words) + [render.assets(theme)]
 
 
-def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None = None,
-                epoch: datetime | None = None) -> tuple[list[Output], dict[str, str]]:
-    """All outputs of the site, pages and exports, in memory; and the Markdown converted.
+def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None = None
+                ) -> Iterator[Output]:
+    """Every file of the site, one at a time, rendered in this process (for tests and
+    tools: `build` renders only what changed, across processes)."""
+    words = theme.words(timeline.site.language)
+    pages = site_plan(timeline, theme, words)
+    renderer = Renderer(timeline, theme, words,
+                        convert_all(render.markdown_texts(pages, timeline), known))
+    for page in pages:
+        yield from renderer.render(page)
 
-    `known` holds conversions from an earlier build, which are reused.
+
+def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int
+          ) -> tuple[int, int]:
+    """Renders what changed since the current site was built, takes the rest from it,
+    and swaps the new site in. Returns the number of files, and of files rendered.
+
+    A file is taken from the current site only when its fingerprint equals the one the
+    manifest recorded for it and the file is still the one frise wrote (same inode,
+    size and time): anything else is rendered again.
     """
-    used = set(markdown_texts(timeline))
-    markup = convert_all(used, known)
-    extras = [exports.plugin(markup), feeds.plugin(markup, epoch)]
-    outputs = render(timeline, theme, theme.words(timeline.site.language), extras=extras,
-                     markup=markup)
-    return outputs, {k: v for k, v in markup.known.items() if k in used}
+    words = theme.words(timeline.site.language)
+    pages = site_plan(timeline, theme, words)
+    prints = Fingerprints(timeline, theme, words)
+    version = code_version()
+    keys = [prints.page(page) for page in pages]
+    old = cache.load_manifest(project, output, version)
+    todo: list[Page] = []
+    kept: list[str] = []
+    for page, key in zip(pages, keys, strict=True):
+        if old and all(old.get(path, ("", None)) == (key, cache.file_stat(output / path))
+                       for path in page.paths):
+            kept.extend(page.paths)
+        else:
+            todo.append(page)
+    wanted = render.markdown_texts(pages, timeline)
+    known = cache.load(project) if todo else {}
+    markup = convert_all(render.markdown_texts(todo, timeline), known)
+    renderer = Renderer(timeline, theme, words, markup)
+
+    def fill(tree: Tree) -> int:
+        for path in kept:
+            tree.take(path)
+        return len(kept) + shards.render_into(tree, renderer, todo, workers)
+
+    paths = [path for page in pages for path in page.paths]
+    cache.forget_manifest(project, output)
+    count = write_tree(project, output, paths, fill)
+    manifest: dict[str, tuple[str, cache.Stat]] = {}
+    for page, key in zip(pages, keys, strict=True):
+        for path in page.paths:
+            identity = cache.file_stat(output / path)
+            if identity is not None:
+                manifest[path] = (key, identity)
+    cache.save_manifest(project, output, version, manifest)
+    if todo and (len(markup.known) != len(known) or not wanted.issuperset(known)):
+        cache.save(project, {k: v for k, v in markup.known.items() if k in wanted})
+    return count, count - len(kept)

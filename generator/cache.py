@@ -1,15 +1,18 @@
-"""A file cache of converted Markdown, so that rebuilds convert only what changed.
+"""What `.frise-cache/` keeps between builds, so that rebuilds redo only what changed:
+converted Markdown, and the manifest of the pages of the current site.
 
-It lives in `.frise-cache/` inside the project; its name carries the versions and
-settings of the converter, so a new Markdown or sanitiser starts a fresh cache.
-Losing or corrupting it only costs time.
+The Markdown cache's name carries the versions and settings of the converter, so a new
+Markdown or sanitiser starts a fresh cache; the manifest carries frise's code version.
+Losing or corrupting either only costs time: neither is ever trusted blindly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 import markdown
@@ -18,6 +21,7 @@ import nh3
 from . import markup
 
 FOLDER = ".frise-cache"
+MANIFEST_FORMAT = 1
 
 
 def _name() -> str:
@@ -55,3 +59,67 @@ def save(project: Path, known: dict[str, str]) -> None:
         tmp.replace(folder / _name())
     except OSError:
         pass  # a read-only project still builds; only the next build is slower
+
+
+Stat = tuple[int, int, int, int]
+"""(device, inode, size, mtime in ns) of a file of the site, as it was written."""
+
+
+def file_stat(file: Path) -> Stat | None:
+    """The identity of a regular file, None for anything else (or nothing)."""
+    try:
+        st = file.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _manifest_file(project: Path, output: Path) -> Path:
+    where = os.path.relpath(output.resolve(), project.resolve()).replace(os.sep, "/")
+    return project / FOLDER / f"pages-{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
+
+
+def load_manifest(project: Path, output: Path, version: str) -> dict[str, tuple[str, Stat]]:
+    """What the current site's files were made from: path → (fingerprint, file identity).
+
+    A manifest that does not parse, was written by another version of frise, or holds
+    anything unexpected is ignored whole: it only ever costs a full render.
+    """
+    try:
+        data = json.loads(_manifest_file(project, output).read_text(encoding="utf-8"))
+        if data.get("format") != MANIFEST_FORMAT or data.get("version") != version:
+            return {}
+        pages: dict[str, tuple[str, Stat]] = {}
+        for path, (fingerprint, *identity) in data["pages"].items():
+            if (not isinstance(path, str) or not isinstance(fingerprint, str)
+                    or len(identity) != 4 or not all(type(n) is int for n in identity)):
+                return {}
+            pages[path] = (fingerprint, (identity[0], identity[1], identity[2], identity[3]))
+        return pages
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def save_manifest(project: Path, output: Path, version: str,
+                  pages: dict[str, tuple[str, Stat]]) -> None:
+    """Records what each file of the site just written was made from."""
+    file = _manifest_file(project, output)
+    try:
+        file.parent.mkdir(exist_ok=True)
+        (file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        tmp = file.with_name(f".{file.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({
+            "format": MANIFEST_FORMAT, "version": version,
+            "pages": {path: [fp, *identity] for path, (fp, identity) in sorted(pages.items())},
+        }, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(file)
+    except OSError:
+        pass  # a read-only project still builds; only the next build is slower
+
+
+def forget_manifest(project: Path, output: Path) -> None:
+    """Drops the manifest before the site it describes is replaced."""
+    with contextlib.suppress(OSError):
+        _manifest_file(project, output).unlink()

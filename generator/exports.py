@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html import escape
 
 from . import urls
 from .dates import PartialDate, format_range
 from .markup import Markup
 from .model import Citation, Event, Source, Timeline
-from .render import Output
+from .render import Output, Page
 from .templates import Words
 
 EVENTS_VERSION = 1
@@ -188,13 +188,16 @@ def dump_json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def plugin(markup: Markup) -> Callable[[Timeline, Words], Iterator[Output]]:
-    """The renderer's plug-in writing `timeline.json`, `events.json` and `events.csv`;
-    `markup` is the build's converter, which already holds every text's HTML."""
+FILES = ("timeline.json", "events.json", "events.csv")
 
-    def outputs(timeline: Timeline, words: Words) -> Iterator[Output]:
+
+def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
+    """The plan's entry for `timeline.json`, `events.json` and `events.csv`: made from
+    every event, with the build's converter, which by then holds every text's HTML."""
+
+    def make(markup: Markup) -> Iterator[Output]:
         yield Output("timeline.json", dump_json(timeline_json(timeline, words, markup)))
         yield Output("events.json", dump_json(events_json(timeline, words, markup)))
         yield Output("events.csv", events_csv(timeline, words, markup).encode("utf-8"))
 
-    return outputs
+    yield Page(FILES, "", (timeline.events,), make)

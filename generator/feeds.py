@@ -22,7 +22,7 @@ from .errors import FriseError
 from .exports import published
 from .markup import Markup
 from .model import Event, Timeline
-from .render import Output
+from .render import Output, Page
 from .templates import Words
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -197,18 +197,26 @@ def robots(base_url: str) -> Output:
     return Output("robots.txt", text.encode("utf-8"))
 
 
-def plugin(markup: Markup, epoch: dt.datetime | None,
-           ) -> Callable[[Timeline, Words], Iterator[Output]]:
-    """The renderer's plug-in: the feed, and with `base_url` the sitemap and robots.txt.
+def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Page]]:
+    """The plan's entry for the feed, and with `base_url` the sitemap and robots.txt.
 
     `epoch` is `SOURCE_DATE_EPOCH` (None: dates come from the content).
     """
 
-    def outputs(timeline: Timeline, words: Words) -> Iterator[Output]:
-        yield Output("feed.xml", atom(timeline, markup, epoch))
+    def pages(timeline: Timeline, words: Words) -> Iterator[Page]:
         base = timeline.site.base_url
-        if base:
-            yield from sitemaps(base, page_paths(timeline), epoch)
-            yield robots(base)
+        listed = page_paths(timeline) if base else []
 
-    return outputs
+        def make(markup: Markup) -> Iterator[Output]:
+            yield Output("feed.xml", atom(timeline, markup, epoch))
+            if base:
+                yield from sitemaps(base, listed, epoch)
+                yield robots(base)
+
+        parts = -(-len(listed) // SITEMAP_LIMIT)
+        sitemap = ([f"sitemap-{i + 1}.xml" for i in range(parts)] if parts > 1 else []) + [
+            "sitemap.xml"]
+        paths = ("feed.xml", *(sitemap + ["robots.txt"] if base else []))
+        yield Page(paths, "", (timeline.events, epoch.isoformat() if epoch else ""), make)
+
+    return pages

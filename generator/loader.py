@@ -34,35 +34,68 @@ _YAML_TAG = "tag:yaml.org,2002:"
 """How libyaml spells the `!!` shorthand; shown back as `!!` to the editor."""
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
-    """A scalar exactly as written; `plain` is False when the editor quoted it."""
+class _Located:
+    """A node's place in its file; the SourceLocation is made only when asked for, since
+    a project has hundreds of thousands of nodes and few of them are ever in an error."""
 
-    value: str
-    loc: SourceLocation
-    plain: bool = True
-    verbatim_col: int | None = None
-    """Column of the value's first character when it is written as is on one line (no
-    escapes, no folding): errors inside the value can then point at their character."""
+    __slots__ = ("path", "line", "col")
+
+    def __init__(self, path: str, line: int, col: int) -> None:
+        self.path = path
+        self.line = line
+        self.col = col
+
+    @property
+    def loc(self) -> SourceLocation:
+        return SourceLocation(self.path, self.line, self.col)
+
+
+class Scalar(_Located):
+    """A scalar exactly as written; `plain` is False when the editor quoted it.
+
+    `verbatim_col` is the column of the value's first character when it is written as is
+    on one line (no escapes, no folding): errors inside the value can then point at
+    their character.
+    """
+
+    __slots__ = ("value", "plain", "verbatim_col")
+
+    def __init__(self, value: str, path: str, line: int, col: int, plain: bool = True,
+                 verbatim_col: int | None = None) -> None:
+        self.value = value
+        self.path = path
+        self.line = line
+        self.col = col
+        self.plain = plain
+        self.verbatim_col = verbatim_col
 
     @property
     def is_null(self) -> bool:
         return self.plain and self.value in NULLS
 
 
-@dataclass(frozen=True, slots=True)
-class Mapping:
+class Mapping(_Located):
     """A mapping in source order; `keys` keeps the key nodes for their locations."""
 
-    entries: dict[str, Node]
-    keys: dict[str, Scalar]
-    loc: SourceLocation
+    __slots__ = ("entries", "keys")
+
+    def __init__(self, entries: dict[str, Node], keys: dict[str, Scalar], path: str,
+                 line: int, col: int) -> None:
+        self.entries = entries
+        self.keys = keys
+        self.path = path
+        self.line = line
+        self.col = col
 
 
-@dataclass(frozen=True, slots=True)
-class Sequence:
-    items: tuple[Node, ...]
-    loc: SourceLocation
+class Sequence(_Located):
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[Node, ...], path: str, line: int, col: int) -> None:
+        self.items = items
+        self.path = path
+        self.line = line
+        self.col = col
 
 
 Node = Scalar | Mapping | Sequence
@@ -102,7 +135,11 @@ def _nfc(text: str) -> str:
 
 
 class _Builder:
-    """Turns libyaml's event stream into nodes, collecting every refusal on the way."""
+    """Turns libyaml's event stream into nodes, collecting every refusal on the way.
+
+    This loop runs once per value of every file: it dispatches on the event's exact
+    type and makes locations only for errors, which keeps it near libyaml's own speed.
+    """
 
     def __init__(self, path: str, events: Iterator[yaml.Event]) -> None:
         self.path = path
@@ -110,8 +147,6 @@ class _Builder:
         self.errors = Collector()
 
     def _check_props(self, event: yaml.NodeEvent, what: str, loc: SourceLocation) -> None:
-        if event.anchor is None and getattr(event, "tag", None) is None:
-            return  # the common case, kept cheap: most files have neither
         if event.anchor is not None:
             self.errors.add(
                 f"YAML anchors ('&{event.anchor}') are not allowed: write the {what} out in full",
@@ -123,59 +158,82 @@ class _Builder:
             self.errors.add(f"YAML tags ('{shown}') are not allowed: remove the tag", loc)
 
     def node(self, event: yaml.Event, depth: int = 0) -> Node:
-        loc = _mark(self.path, event.start_mark)
-        if depth >= MAX_DEPTH and isinstance(
-                event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            self.errors.add(f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
-                            loc)
-            # Stop here: reading on would only meet the parser's own, version-dependent limit.
-            raise ContentErrors(self.errors.errors)
-        if isinstance(event, yaml.AliasEvent):
+        kind = type(event)
+        start = event.start_mark
+        line, col = start.line + 1, start.column + 1
+        if kind is _SCALAR:
+            scalar: yaml.ScalarEvent = event  # type: ignore[assignment]
+            if scalar.anchor is not None or scalar.tag is not None:
+                self._check_props(scalar, "value", SourceLocation(self.path, line, col))
+            end = event.end_mark
+            value = scalar.value
+            style = scalar.style
+            quoted = 1 if style in ("'", '"') else 0
+            verbatim = (start.line == end.line
+                        and end.column - start.column - 2 * quoted == len(value))
+            if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+                value = unicodedata.normalize("NFC", value)
+            return Scalar(value, self.path, line, col, not style,
+                          col + quoted if verbatim else None)
+        if kind is _MAPPING_START or kind is _SEQUENCE_START:
+            collection: yaml.CollectionStartEvent = event  # type: ignore[assignment]
+            if depth >= MAX_DEPTH:
+                self.errors.add(
+                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                    SourceLocation(self.path, line, col))
+                # Stop here: reading on would only meet the parser's own, version-dependent
+                # limit.
+                raise ContentErrors(self.errors.errors)
+            what = "mapping" if kind is _MAPPING_START else "list"
+            if collection.anchor is not None or collection.tag is not None:
+                self._check_props(collection, what, SourceLocation(self.path, line, col))
+            if kind is _SEQUENCE_START:
+                return self._sequence(line, col, depth)
+            return self._mapping(line, col, depth)
+        if kind is _ALIAS:
             self.errors.add(
-                f"YAML aliases ('*{event.anchor}') are not allowed: write the value out in full",
-                loc,
-            )
-            return Scalar("", loc)
-        if isinstance(event, yaml.ScalarEvent):
-            self._check_props(event, "value", loc)
-            start, end = event.start_mark, event.end_mark
-            quoted = 1 if event.style in ("'", '"') else 0
-            verbatim = (start is not None and end is not None and start.line == end.line
-                        and end.column - start.column - 2 * quoted == len(event.value))
-            return Scalar(_nfc(event.value), loc, plain=not event.style,
-                          verbatim_col=loc.col + quoted if verbatim else None)
-        if isinstance(event, yaml.SequenceStartEvent):
-            self._check_props(event, "list", loc)
-            items: list[Node] = []
-            for child in self.events:
-                if isinstance(child, yaml.SequenceEndEvent):
-                    break
-                items.append(self.node(child, depth + 1))
-            return Sequence(tuple(items), loc)
-        if isinstance(event, yaml.MappingStartEvent):
-            self._check_props(event, "mapping", loc)
-            entries: dict[str, Node] = {}
-            keys: dict[str, Scalar] = {}
-            for key_event in self.events:
-                if isinstance(key_event, yaml.MappingEndEvent):
-                    break
-                key = self.node(key_event, depth + 1)
-                value = self.node(next(self.events), depth + 1)
-                if not isinstance(key, Scalar):
-                    self.errors.add("a key must be plain text, not a list or mapping", key.loc)
-                    continue
-                if key.value in keys:
-                    first = keys[key.value].loc
-                    self.errors.add(
-                        f"duplicate key '{key.value}' (first written at line {first.line}); "
-                        "YAML would silently keep only the last one",
-                        key.loc,
-                    )
-                    continue
-                keys[key.value] = key
-                entries[key.value] = value
-            return Mapping(entries, keys, loc)
+                f"YAML aliases ('*{event.anchor}') are not allowed: "  # type: ignore[attr-defined]
+                "write the value out in full", SourceLocation(self.path, line, col))
+            return Scalar("", self.path, line, col)
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover
+
+    def _sequence(self, line: int, col: int, depth: int) -> Sequence:
+        items: list[Node] = []
+        for child in self.events:
+            if type(child) is _SEQUENCE_END:
+                break
+            items.append(self.node(child, depth + 1))
+        return Sequence(tuple(items), self.path, line, col)
+
+    def _mapping(self, line: int, col: int, depth: int) -> Mapping:
+        entries: dict[str, Node] = {}
+        keys: dict[str, Scalar] = {}
+        events = self.events
+        for key_event in events:
+            if type(key_event) is _MAPPING_END:
+                break
+            key = self.node(key_event, depth + 1)
+            value = self.node(next(events), depth + 1)
+            if not isinstance(key, Scalar):
+                self.errors.add("a key must be plain text, not a list or mapping", key.loc)
+                continue
+            if key.value in keys:
+                first = keys[key.value]
+                self.errors.add(
+                    f"duplicate key '{key.value}' (first written at line {first.line}); "
+                    "YAML would silently keep only the last one",
+                    key.loc,
+                )
+                continue
+            keys[key.value] = key
+            entries[key.value] = value
+        return Mapping(entries, keys, self.path, line, col)
+
+
+_SCALAR = yaml.ScalarEvent
+_ALIAS = yaml.AliasEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -283,25 +341,39 @@ def load_file(file: Path, display: str) -> Node | None:
     return parse_yaml(read_text(file, display), display)
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
+class _Inside:
+    """Whether a file really lies inside a folder, links followed; each folder on the
+    way is resolved once, not once per file (a project has thousands of files)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.resolve()
+        self.parents: dict[Path, bool] = {}
+
+    def __call__(self, path: Path) -> bool:
+        try:
+            inside = self.parents.get(path.parent)
+            if inside is None:
+                inside = self.parents[path.parent] = path.parent.resolve().is_relative_to(
+                    self.folder)
+            if not path.is_symlink():
+                return inside
+            return path.resolve().is_relative_to(self.folder)
+        except (ValueError, OSError):
+            return False
 
 
 def load_project(root: Path) -> RawProject:
     """Reads every content file of the project, in sorted order, collecting all problems."""
     content = root / "content"
     raw = RawProject(root=root)
+    inside = _Inside(content)
 
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
 
     def read(file: Path) -> Node | None:
         display = rel(file)
-        if not _inside(file, content):  # the file, or a folder on its way, is a link out
+        if not inside(file):  # the file, or a folder on its way, is a link out
             raw.errors.append(
                 FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
             )
@@ -357,7 +429,7 @@ def load_project(root: Path) -> RawProject:
             if not file.is_file() or file.name.startswith("."):
                 continue
             display = rel(file)
-            if not _inside(file, content):
+            if not inside(file):
                 raw.errors.append(
                     FriseError("symbolic link leads outside content/; refused",
                                SourceLocation(display))

@@ -13,7 +13,10 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Iterable
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import FriseError
@@ -24,6 +27,8 @@ MARKER = ".frise-output"
 MARKER_TEXT = b"This folder is written by frise build; its content is replaced on each build.\n"
 _TMP = ".frise-tmp-"
 _OLD = ".frise-old-"
+TRASH = ".frise-cache/trash"
+"""Where replaced sites wait for their background removal, inside the project."""
 _RENAME_EXCHANGE = 2
 
 
@@ -67,8 +72,13 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def _clean_leftovers(parent: Path, name: str) -> None:
-    """Puts back a site a killed swap left aside, then removes our other leftovers."""
+def _clean_leftovers(parent: Path, name: str, trash: Path) -> None:
+    """Puts back a site a killed swap left aside, then removes our other leftovers,
+    and what a stopped background removal left in the trash."""
+    with contextlib.suppress(OSError):
+        for stale in trash.iterdir():
+            if time.time() - stale.lstat().st_mtime > 600 and not stale.is_symlink():
+                _remove_in_background(stale)
     output = parent / name
     if not output.exists():
         for old in sorted(parent.glob(f"{_OLD}{name}-*")):
@@ -80,57 +90,92 @@ def _clean_leftovers(parent: Path, name: str) -> None:
             if stale.is_symlink() or not stale.is_dir():
                 continue
             if (stale / MARKER).is_file():
-                shutil.rmtree(stale, ignore_errors=True)
+                remove_later(stale, trash)
             else:  # killed before its marker was written: empty, or not ours to delete
                 with contextlib.suppress(OSError):
                     stale.rmdir()
 
 
 def check_output_paths(paths: Iterable[str]) -> None:
-    """Refuses, before anything is written, a path that would leave the output folder or
-    be both a file and a folder (`assets/a.css` and `assets/a.css/b.css`), case folded."""
+    """Refuses, before anything is written, a path that would leave the output folder,
+    be written twice, or be both a file and a folder (`assets/a.css` and
+    `assets/a.css/b.css`), case folded."""
     files: dict[str, str] = {}
     folders: set[str] = set()
     for path in paths:
         parts = path.split("/")
         if path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
             raise FriseError(f"the output path '{path}' would leave the output folder")
+        if path.casefold() in files:
+            raise FriseError(f"two outputs would be written to '{path}'")
         files[path.casefold()] = path
         folders.update("/".join(parts[:i]).casefold() for i in range(1, len(parts)))
     for clash in sorted(folders & files.keys()):
         raise FriseError(f"'{files[clash]}' would be both a file and a folder of the site")
 
 
-def write_site(project: Path, output: Path, outputs: Iterable[Output]) -> int:
-    """Writes every output into a fresh folder and swaps it in place of `output`.
+class Tree:
+    """The new site's folder while it is written: files are written or linked into it.
 
-    Returns the number of files written. A file that cannot be written (a full disk)
-    is a FriseError, and the last good site stays.
+    Worker processes open a Tree on the same folder and write their share of the pages;
+    folders are made as needed, which is safe when several processes make the same one.
     """
-    outputs = list(outputs)
-    check_output_paths(out.path for out in outputs)
+
+    def __init__(self, folder: Path, output: Path) -> None:
+        self.folder = folder
+        self.output = output
+        self._made: set[str] = set()
+
+    def _target(self, path: str) -> Path:
+        target = self.folder / path
+        parent = path.rpartition("/")[0]
+        if parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+        return target
+
+    def write(self, out: Output) -> None:
+        """Writes one file; a file that cannot be written (a full disk) is a FriseError."""
+        try:
+            self._target(out.path).write_bytes(out.data)
+        except OSError as exc:
+            raise FriseError(f"cannot write '{out.path}' into '{self.output}': "
+                             f"{exc.strerror}") from None
+
+    def take(self, path: str) -> None:
+        """Takes an unchanged file from the current site: a hard link, a copy where
+        links fail (another file system, a file system without links)."""
+        source = self.output / path
+        try:
+            target = self._target(path)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError:
+                shutil.copyfile(source, target, follow_symlinks=False)
+        except OSError as exc:
+            raise FriseError(f"cannot copy '{path}' into '{self.output}': "
+                             f"{exc.strerror}") from None
+
+
+def write_tree(project: Path, output: Path, paths: Iterable[str],
+               fill: Callable[[Tree], int]) -> int:
+    """Has `fill` write every file into a fresh folder, then swaps it in place of `output`.
+
+    `paths` are all the files `fill` will write, checked before anything is written.
+    Returns what `fill` returns (the number of files). The old site is removed after
+    the swap in the background, so that its deletion is never the user's wait.
+    """
+    check_output_paths(paths)
     check_output_folder(project, output)
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(parent, output.name)
+    trash = project / TRASH
+    _clean_leftovers(parent, output.name, trash)
     tmp = parent / f"{_TMP}{output.name}-{os.getpid()}"
     tmp.mkdir()
-    count = 0
     try:
         (tmp / MARKER).write_bytes(MARKER_TEXT)
-        made: set[str] = set()
-        for out in outputs:
-            target = tmp / out.path
-            folder = target.parent.as_posix()
-            try:
-                if folder not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(folder)
-                target.write_bytes(out.data)
-            except OSError as exc:
-                raise FriseError(f"cannot write '{out.path}' into '{output}': "
-                                 f"{exc.strerror}") from None
-            count += 1
+        count = fill(Tree(tmp, output))
         if output.exists():
             if not _exchange(tmp, output):
                 old = parent / f"{_OLD}{output.name}-{os.getpid()}"
@@ -139,8 +184,46 @@ def write_site(project: Path, output: Path, outputs: Iterable[Output]) -> int:
                 tmp = old
         else:
             tmp.rename(output)
-            return count
     finally:
         if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+            remove_later(tmp, trash)
     return count
+
+
+def write_site(project: Path, output: Path, outputs: Iterable[Output]) -> int:
+    """Writes the given files as the whole new site (small sites and tests)."""
+    files = list(outputs)
+
+    def fill(tree: Tree) -> int:
+        for out in files:
+            tree.write(out)
+        return len(files)
+
+    return write_tree(project, output, [out.path for out in files], fill)
+
+
+_REMOVE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def remove_later(folder: Path, trash: Path) -> None:
+    """Removes one of our folders without waiting for it: moved into the `trash` folder
+    (out of sight, in the project's cache), then deleted by a background process, since
+    deleting 10,000 files takes seconds on some disks. Where it cannot be moved (another
+    file system), it is deleted now."""
+    target = trash / folder.name
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        folder.rename(target)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _remove_in_background(target)
+
+
+def _remove_in_background(folder: Path) -> None:
+    try:
+        subprocess.Popen([sys.executable, "-c", _REMOVE, str(folder)],  # noqa: S603
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,9 +1,10 @@
-"""Pure rendering: (timeline, theme) → the list of files of the site, in memory."""
+"""Pure rendering: the site's plan (every file and what it is made from), then each
+page's bytes from its entry of the plan, one at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -14,7 +15,6 @@ from . import overview as ov
 from . import timeline as tl
 from . import urls
 from .dates import PartialDate, format_date, format_range, range_parts
-from .errors import FriseError
 from .linked_data import LinkedData
 from .markup import Markup, trusted
 from .model import Actor, Citation, Event, Tag, Timeline
@@ -71,20 +71,6 @@ def when_html(start: PartialDate, end: PartialDate | None, words: Words) -> Html
         return time_html(start, first)
     pattern = trusted(escape(words.dates.range).replace("{start}", "{0}").replace("{end}", "{1}"))
     return pattern.format(time_html(start, first), time_html(end, last))
-
-
-def event_views(timeline: Timeline, words: Words, markup: Markup) -> list[EventView]:
-    return [
-        EventView(
-            event=e,
-            path=urls.event_path(e.id),
-            when=format_range(e.date, e.end, words.dates),
-            when_html=when_html(e.date, e.end, words),
-            summary=trusted(markup.block(e.summary)),
-            year=e.date.year,
-        )
-        for e in timeline.events
-    ]
 
 
 def year_views(views: list[EventView], words: Words) -> list[YearView]:
@@ -160,32 +146,125 @@ class _Fragments:
         return html
 
 
-class _Renderer:
-    """Renders pages of one build; holds the shared context so each page adds only its own."""
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One entry of the site's plan: a file to write, and everything it is made from.
 
-    def __init__(self, timeline: Timeline, theme: Theme, words: Words,
-                 markup: Markup | None = None) -> None:
-        self.timeline = timeline
+    `inputs` are the model objects the file shows beyond what every page shares (the
+    site, the interface words, the tags and actors): the page's fingerprint is made from
+    them, and its context is built from them alone, so a page whose inputs and shared
+    context are unchanged renders to the same bytes. `make` builds generated files
+    (exports, feeds) instead of a template; one entry may write several `paths`.
+    """
+
+    paths: tuple[str, ...]
+    template: str
+    inputs: tuple[object, ...]
+    make: Callable[[Markup], Iterator[Output]] | None = field(default=None, compare=False)
+
+    @property
+    def path(self) -> str:
+        return self.paths[0]
+
+
+Extra = Callable[[Timeline, Words], Iterator[Page]]
+"""A plug-in adding generated files (exports, feeds) to the plan."""
+
+
+def plan(timeline: Timeline, extras: Sequence[Extra], words: Words) -> list[Page]:
+    """Every page of the site, then the extras' files, as a plan: cheap, pure, no HTML
+    yet. The writer checks that no two of them share a path."""
+    events = timeline.events
+    near = tl.neighbours(events)
+    related = tl.related(events)
+    tag_events = tl.index_by(events, "tags")
+    actor_events = tl.index_by(events, "actors")
+    pages = [Page((urls.INDEX,), "index.html", (events, _counts(tag_events, actor_events)))]
+    for e in events:
+        prev, nxt = near[e.id]
+        pages.append(Page((urls.event_path(e.id),), "event.html",
+                          (e, prev, nxt, tuple(related[e.id]))))
+    for tag in timeline.tags:
+        pages.append(Page((urls.tag_path(tag.slug),), "tag.html",
+                          (tag, tuple(tag_events[tag.slug]))))
+    for actor in timeline.actors:
+        pages.append(Page((urls.actor_path(actor.id),), "actor.html",
+                          (actor, tuple(actor_events[actor.id]))))
+    if timeline.tags:
+        pages.append(Page((urls.TAGS_INDEX,), "directory.html", ("tags", tuple(
+            (urls.tag_path(t.slug), t.label, "", len(tag_events[t.slug]))
+            for t in timeline.tags))))
+    if timeline.actors:
+        pages.append(Page((urls.ACTORS_INDEX,), "directory.html", ("actors", tuple(
+            (urls.actor_path(a.id), a.name, a.role or "", len(actor_events[a.id]))
+            for a in by_name(timeline.actors)))))
+    pages.append(Page(("404.html",), "404.html", ()))
+    for extra in extras:
+        pages.extend(extra(timeline, words))
+    return pages
+
+
+def _counts(tag_events: dict[str, list[Event]], actor_events: dict[str, list[Event]]
+            ) -> tuple[tuple[str, int], ...]:
+    counts = [(f"t:{k}", len(v)) for k, v in tag_events.items()]
+    counts += [(f"a:{k}", len(v)) for k, v in actor_events.items()]
+    return tuple(counts)
+
+
+def by_name(actors: Sequence[Actor]) -> list[Actor]:
+    """Actors as readers look for them: by name, then id."""
+    return sorted(actors, key=lambda a: (a.name.casefold(), a.id))
+
+
+class Renderer:
+    """Renders the pages of one build's plan; holds what every page shares.
+
+    Views of events are made on first use and kept, so that each is computed once per
+    process however many pages show it.
+    """
+
+    def __init__(self, timeline: Timeline, theme: Theme, words: Words, markup: Markup) -> None:
         self.env = theme.env
         self.words = words
-        self.markup = markup or Markup()
+        self.markup = markup
         self.site = timeline.site
-        self.actors_by_name = sorted(timeline.actors, key=lambda a: (a.name.casefold(), a.id))
+        self._views: dict[str, EventView] = {}
         self.common = {
             "site": self.site,
             "t": words.text,
             "lang": self.site.language,
-            "description": trusted(self.markup.inline(self.site.description)),
+            "description": trusted(markup.inline(self.site.description)),
             "tags": timeline.tags,
             "actors": timeline.actors,
-            "actors_by_name": self.actors_by_name,
+            "actors_by_name": by_name(timeline.actors),
             "browse_limit": BROWSE_LIMIT,
             "linked_data": LinkedData(self.site),
         }
         fragments = _Fragments(self.env, dict(self.common))
         self.common.update(article=fragments.article, browse=fragments.browse)
 
-    def page(self, template: str, path: str, **context: object) -> Output:
+    def view(self, e: Event) -> EventView:
+        found = self._views.get(e.id)
+        if found is None:
+            found = self._views[e.id] = EventView(
+                event=e,
+                path=urls.event_path(e.id),
+                when=format_range(e.date, e.end, self.words.dates),
+                when_html=when_html(e.date, e.end, self.words),
+                summary=trusted(self.markup.block(e.summary)),
+                year=e.date.year,
+            )
+        return found
+
+    def render(self, page: Page) -> Iterator[Output]:
+        """The file or files of one entry of the plan."""
+        if page.make is not None:
+            yield from page.make(self.markup)
+            return
+        context = getattr(self, "_" + page.template.removesuffix(".html"))(*page.inputs)
+        yield self._page(page.template, page.path, context)
+
+    def _page(self, template: str, path: str, context: dict[str, object]) -> Output:
         root = urls.root_of(path)
         if path == "404.html" and self.site.base_url:
             root = self.site.base_url  # hosts serve it at any depth: links need the absolute root
@@ -200,79 +279,73 @@ class _Renderer:
             raise template_error(exc) from None
         return Output(path, html.encode("utf-8"))
 
-    def all(self, extras: list[Callable[[Timeline, Words], Iterator[Output]]]) -> list[Output]:
-        views = event_views(self.timeline, self.words, self.markup)
-        by_id = {v.id: v for v in views}
+    def _index(self, events: Sequence[Event], counts: tuple[tuple[str, int], ...]
+               ) -> dict[str, object]:
+        views = [self.view(e) for e in events]
         years = year_views(views, self.words)
-        tag_events = tl.index_by(self.timeline.events, "tags")
-        actor_events = tl.index_by(self.timeline.events, "actors")
-        counts = {f"t:{k}": len(v) for k, v in tag_events.items()}
-        counts.update((f"a:{k}", len(v)) for k, v in actor_events.items())
-        outputs = [self.page("index.html", urls.INDEX, years=years, events=views,
-                             counts=counts, **time_layout(views, years, self.words))]
-        near = tl.neighbours(self.timeline.events)
-        related = tl.related(self.timeline.events)
+        return {"years": years, "events": views, "counts": dict(counts),
+                **time_layout(views, years, self.words)}
+
+    def _event(self, e: Event, prev: Event | None, nxt: Event | None,
+               related: tuple[Event, ...]) -> dict[str, object]:
         md = self.markup
-        for view in views:
-            e = view.event
-            prev, nxt = near[e.id]
-            outputs.append(self.page(
-                "event.html", view.path, ev=view, event=e,
-                body=trusted(md.block(e.body)), note=trusted(md.block(e.note)),
-                citations=[_citation(c, self.words) for c in e.citations],
-                previous=by_id[prev.id] if prev else None,
-                next=by_id[nxt.id] if nxt else None,
-                related=[by_id[r.id] for r in related[e.id]],
-            ))
-        for tag in self.timeline.tags:
-            outputs.append(self._group("tag.html", urls.tag_path(tag.slug), tag,
-                                       [by_id[e.id] for e in tag_events[tag.slug]]))
-        for actor in self.timeline.actors:
-            outputs.append(self._group("actor.html", urls.actor_path(actor.id), actor,
-                                       [by_id[e.id] for e in actor_events[actor.id]]))
-        if self.timeline.tags:
-            outputs.append(self._directory(urls.TAGS_INDEX, "tags", [
-                (urls.tag_path(t.slug), t.label, "", len(tag_events[t.slug]))
-                for t in self.timeline.tags]))
-        if self.timeline.actors:
-            outputs.append(self._directory(urls.ACTORS_INDEX, "actors", [
-                (urls.actor_path(a.id), a.name, a.role or "", len(actor_events[a.id]))
-                for a in self.actors_by_name]))
-        outputs.append(self.page("404.html", "404.html"))
-        for extra in extras:
-            outputs.extend(extra(self.timeline, self.words))
-        return outputs
+        return {
+            "ev": self.view(e), "event": e,
+            "body": trusted(md.block(e.body)), "note": trusted(md.block(e.note)),
+            "citations": [_citation(c, self.words) for c in e.citations],
+            "previous": self.view(prev) if prev else None,
+            "next": self.view(nxt) if nxt else None,
+            "related": [self.view(r) for r in related],
+        }
 
-    def _directory(self, path: str, kind: str,
-                   entries: list[tuple[str, str, str, int]]) -> Output:
-        """The page listing every tag or every actor, with their number of events."""
-        return self.page("directory.html", path, heading=self.words.text[kind], entries=[
-            {"path": p, "label": label, "detail": detail, "count": n}
-            for p, label, detail, n in entries])
-
-    def _group(self, template: str, path: str, item: Tag | Actor,
-               events: list[EventView]) -> Output:
+    def _group(self, item: Tag | Actor, events: tuple[Event, ...]) -> dict[str, object]:
         description = (trusted(self.markup.inline(item.description))
                        if isinstance(item, Tag) else "")
-        years = year_views(events, self.words)
-        return self.page(template, path, item=item, description_html=description,
-                         years=years, events=events, **time_layout(events, years, self.words))
+        views = [self.view(e) for e in events]
+        years = year_views(views, self.words)
+        return {"item": item, "description_html": description, "years": years,
+                "events": views, **time_layout(views, years, self.words)}
+
+    _tag = _actor = _group
+
+    def _directory(self, kind: str, entries: tuple[tuple[str, str, str, int], ...]
+                   ) -> dict[str, object]:
+        """The page listing every tag or every actor, with their number of events."""
+        return {"heading": self.words.text[kind], "entries": [
+            {"path": p, "label": label, "detail": detail, "count": n}
+            for p, label, detail, n in entries]}
+
+    def _404(self) -> dict[str, object]:
+        return {}
 
 
-def render(timeline: Timeline, theme: Theme, words: Words,
-           extras: list[Callable[[Timeline, Words], Iterator[Output]]] | None = None,
-           markup: Markup | None = None) -> list[Output]:
-    """Every file of the site, pages then assets, in a fixed order.
+def markdown_texts(pages: Iterable[Page], timeline: Timeline) -> set[str]:
+    """The Markdown texts that rendering `pages` converts, to convert them in one batch:
+    the summary of every event a page shows, and the body and note of the event of an
+    event page and of every event a generated file (export, feed) holds."""
+    texts = {timeline.site.description}
+    texts.update(tag.description for tag in timeline.tags)
+    for page in pages:
+        whole = page.make is not None
+        for item in page.inputs:
+            for e in item if isinstance(item, tuple) else (item,):
+                if isinstance(e, Event):
+                    texts.add(e.summary)
+                    if whole:
+                        texts.update((e.body, e.note))
+        if page.template == "event.html":
+            own = page.inputs[0]
+            assert isinstance(own, Event)
+            texts.update((own.body, own.note))
+    texts.discard("")
+    return texts
 
-    `markup` may hold Markdown already converted (see markup.convert_all).
-    Raises FriseError located in the template when a template is wrong.
-    """
-    outputs = _Renderer(timeline, theme, words, markup).all(extras or [])
-    outputs.extend(Output(path, data) for path, data in theme.assets().items())
-    seen: set[str] = set()
-    for out in outputs:
-        key = out.path.casefold()
-        if key in seen:
-            raise FriseError(f"two outputs would be written to '{out.path}'")
-        seen.add(key)
-    return outputs
+
+def assets(theme: Theme) -> Page:
+    """The theme's static files, as one entry of the plan (its inputs are their bytes)."""
+    files = theme.assets()
+
+    def make(markup: Markup) -> Iterator[Output]:
+        return (Output(path, data) for path, data in files.items())
+
+    return Page(tuple(files), "", (tuple(files.items()),), make)

@@ -216,7 +216,7 @@ def test_write_site_marks_its_folder_and_replaces_it_whole(tmp_path: Path) -> No
     write_site(tmp_path, out, [Output("c.txt", b"C")])
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         MARKER, "c.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".frise-cache", "site"]
 
 
 def test_write_site_recovers_a_site_a_killed_swap_left_aside(tmp_path: Path) -> None:
@@ -231,7 +231,7 @@ def test_write_site_recovers_a_site_a_killed_swap_left_aside(tmp_path: Path) -> 
     (stale / MARKER).write_text("x")
     write_site(tmp_path, tmp_path / "site", [Output("index.html", b"new")])
     assert (tmp_path / "site" / "index.html").read_bytes() == b"new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".frise-cache", "site"]
 
 
 def test_write_site_never_touches_a_stranger_folder(tmp_path: Path) -> None:

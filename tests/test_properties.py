@@ -255,7 +255,7 @@ def test_random_projects_give_located_errors_or_a_safe_site(
     except ContentErrors as exc:
         assert_located(exc)
         return
-    outputs, _ = render_site(timeline, theme)
+    outputs = list(render_site(timeline, theme))
     paths = [o.path for o in outputs]
     assert len({p.casefold() for p in paths}) == len(paths)
     for out in outputs:

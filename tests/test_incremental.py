@@ -1,0 +1,209 @@
+"""A rebuild equals a clean build, byte for byte, after every kind of change.
+
+A rebuild takes unchanged pages from the current site (by their fingerprint in the
+manifest of `.frise-cache/`) and renders the rest across worker processes. Each test
+here changes the project the way an editor or a theme author would, rebuilds, and
+compares the whole output folder with a clean build of the same project into a fresh
+copy (no cache, no earlier site). Rendering is forced onto several workers even for
+these small projects, so that the shards are part of what is compared.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import cache, shards
+from generator.build import Report, build
+from generator.fingerprint import code_version
+
+EVENTS = 25
+
+
+def _event(i: int, title: str = "Event") -> str:
+    end = f"end: {1960 + i % 30}-12\n" if i % 7 == 0 else ""
+    return (f"title: {title} {i}\ndate: {1950 + i % 30}-{1 + i % 12:02d}\n{end}"
+            f"summary: Summary of *event {i}*.\n"
+            f"body: |\n  The story of event {i}.\n\n  - a list\n  - of two\n"
+            f"tags: [t{i % 4}]\nactors: [a{i % 5}]\n"
+            "sources:\n  - source: paper\n    quote: \"A sentence of the paper.\"\n")
+
+
+def write_project(root: Path) -> Path:
+    content = root / "content"
+    (content / "events").mkdir(parents=True)
+    (content / "sources").mkdir()
+    (content / "site.yaml").write_text(
+        "title: Incremental\nlanguage: en\ndescription: A *test* timeline.\n", encoding="utf-8")
+    (content / "tags.yaml").write_text(
+        "".join(f"t{i}:\n  label: Tag {i}\n" for i in range(4)), encoding="utf-8")
+    (content / "actors.yaml").write_text(
+        "".join(f"a{i}:\n  name: Actor {i}\n  kind: person\n" for i in range(5)),
+        encoding="utf-8")
+    (content / "sources.yaml").write_text(
+        "paper:\n  title: The paper\n  url: https://example.org/paper\n"
+        "  text: sources/paper.txt\n", encoding="utf-8")
+    (content / "sources" / "paper.txt").write_text("A sentence of the paper.\n",
+                                                     encoding="utf-8")
+    for i in range(EVENTS):
+        (content / "events" / f"event-{i:03d}.yaml").write_text(_event(i), encoding="utf-8")
+    return root
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(root: Path, tmp: Path, **options: object) -> dict[str, bytes]:
+    """The site a first build of the same project gives: no cache, no earlier site."""
+    fresh = tmp / "clean"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    fresh.mkdir()
+    for name in ("content", "templates"):
+        if (root / name).is_dir():
+            shutil.copytree(root / name, fresh / name)
+    build(fresh, workers=1, **options)  # type: ignore[arg-type]
+    return tree(fresh / "site")
+
+
+@pytest.fixture(autouse=True)
+def many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards even for a small project, so that the workers are tested too."""
+    monkeypatch.setattr(shards, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(shards, "SHARD", 3)
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Iterator[Path]:
+    root = write_project(tmp_path / "project")
+    build(root, workers=3)
+    yield root
+
+
+def _edit(root: Path, rel: str, change: Callable[[str], str]) -> None:
+    file = root / rel
+    file.write_text(change(file.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _rename_tag(root: Path) -> None:
+    _edit(root, "content/tags.yaml",
+          lambda s: s.replace("t1:\n  label: Tag 1", "t9:\n  label: Nine"))
+    for file in (root / "content" / "events").iterdir():
+        _edit(root, file.relative_to(root).as_posix(), lambda s: s.replace("[t1]", "[t9]"))
+
+
+def _override_template(root: Path) -> None:
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "event.html").write_text(
+        '{% extends "!default/event.html" %}{% block title %}Changed · {{ super() }}'
+        '{% endblock %}\n', encoding="utf-8")
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "nothing": lambda root: None,
+    "edit-one-event": lambda root: _edit(root, "content/events/event-007.yaml",
+                                         lambda s: s.replace("Event 7", "A new title")),
+    "delete-an-event": lambda root: (root / "content/events/event-012.yaml").unlink(),
+    "add-an-event": lambda root: (root / "content/events/event-500.yaml").write_text(
+        _event(500, "Added"), encoding="utf-8"),
+    "rename-a-tag": _rename_tag,
+    "edit-an-actor": lambda root: _edit(root, "content/actors.yaml",
+                                        lambda s: s.replace("Actor 3", "Someone else")),
+    "edit-site-yaml": lambda root: _edit(root, "content/site.yaml",
+                                         lambda s: s.replace("Incremental", "Renamed")),
+    "override-a-template": _override_template,
+    "make-an-event-a-draft": lambda root: _edit(root, "content/events/event-020.yaml",
+                                                lambda s: s + "draft: true\n"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_a_rebuild_after_a_change_equals_a_clean_build(
+        built: Path, tmp_path: Path, change: str) -> None:
+    CHANGES[change](built)
+    report = build(built, workers=3)
+    assert tree(built / "site") == clean_build(built, tmp_path)
+    if change in ("nothing", "edit-one-event"):
+        # Most pages were taken from the current site, not rendered again.
+        assert report.rendered < report.files / 2, (report.rendered, report.files)
+
+
+def test_an_edited_template_of_the_rebuild_is_seen_when_edited_again(
+        built: Path, tmp_path: Path) -> None:
+    _override_template(built)
+    build(built, workers=3)
+    _edit(built, "templates/event.html", lambda s: s.replace("Changed", "Changed again"))
+    build(built, workers=3)
+    assert b"Changed again" in (built / "site/events/event-001/index.html").read_bytes()
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+@pytest.mark.parametrize("options", [{"base_url": "https://example.org/t/"}, {"drafts": True}],
+                         ids=["base-url", "drafts"])
+def test_a_rebuild_with_other_options_equals_a_clean_build(
+        built: Path, tmp_path: Path, options: dict[str, object]) -> None:
+    _edit(built, "content/events/event-003.yaml", lambda s: s + "draft: true\n")
+    build(built, workers=3)
+    build(built, workers=3, **options)  # type: ignore[arg-type]
+    assert tree(built / "site") == clean_build(built, tmp_path, **options)
+    build(built, workers=3)  # and back
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def _manifest(root: Path) -> Path:
+    (found,) = (root / cache.FOLDER).glob("pages-*.json")
+    return found
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "other-version", "wrong-shape"])
+def test_a_damaged_or_foreign_manifest_is_ignored(
+        built: Path, tmp_path: Path, damage: str) -> None:
+    manifest = _manifest(built)
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    # Make every recorded fingerprint a lie: a manifest that were trusted would keep
+    # the old pages after this edit of the site's title, which is on every page.
+    for entry in data["pages"].values():
+        entry[0] = "0" * 32
+    if damage == "corrupt":
+        manifest.write_text(json.dumps(data)[:-20], encoding="utf-8")
+    elif damage == "other-version":
+        data["version"] = "another frise"
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        data["pages"] = {path: "not a list" for path in data["pages"]}
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))
+    report = build(built, workers=3)
+    assert report.rendered == report.files
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def test_a_file_changed_by_hand_in_the_site_is_rendered_again(
+        built: Path, tmp_path: Path) -> None:
+    page = built / "site/events/event-005/index.html"
+    page.write_bytes(page.read_bytes().replace(b"Event 5", b"Hacked!"))  # same length
+    build(built, workers=3)
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def test_the_manifest_records_the_current_site(built: Path) -> None:
+    data = json.loads(_manifest(built).read_text(encoding="utf-8"))
+    assert data["version"] == code_version()
+    assert set(data["pages"]) == set(tree(built / "site")) - {".frise-output"}
+
+
+def test_the_bytes_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
+    sites = []
+    for workers in (1, 2, 5):
+        root = write_project(tmp_path / f"w{workers}")
+        report: Report = build(root, workers=workers)
+        assert report.rendered == report.files
+        sites.append(tree(root / "site"))
+    assert sites[0] == sites[1] == sites[2]
+    assert len(sites[0]) > EVENTS

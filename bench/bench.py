@@ -1,36 +1,35 @@
-"""Benchmark of frise's build stages on a synthetic project of N events.
+"""Benchmark of frise as editors use it, on a synthetic project of N events.
 
-    python bench/bench.py --events 1000 10000
-    python bench/bench.py --events 10000 --profile 30      # where the time goes
+    python bench/bench.py --events 1000 10000 50000
+    python bench/bench.py --events 10000 --saves 0 --keep   # no serve; keep the project
 
-Each N runs in a fresh child process, on a project generated into a fresh temporary
-folder (deleted afterwards unless --keep): titles, Markdown summaries and bodies,
-tags, actors, sources with local texts and verified quotes, dates at day, month and
-year precision, periods, qualifiers and BCE years. The stages are those of
-`frise build`: load (generator.loader.load_project), validate (the theme's
-languages + generator.validate.validate), render (generator.build.render_site) and
-write (generator.output.write_site). Peak memory is the child's peak resident set
-size (resource.getrusage ru_maxrss), i.e. the whole process, interpreter included;
-the worker peak is that of the largest child process (Markdown is converted on all
-cores). CPU is user + system time of the process and its workers over the four
-stages. "render, Markdown cached" renders again with the conversions of the first
-render, as a rebuild with frise's cache does: the rest is Jinja and the views.
+For each N, a project is generated into a fresh temporary folder (deleted afterwards
+unless --keep): titles, Markdown summaries and bodies, tags, actors, sources with local
+texts and verified quotes, dates at day, month and year precision, periods, qualifiers
+and BCE years. Then, each in a new process (`python -m generator build -v`, so process
+start is included): a cold build (no cache, no site), a rebuild with nothing changed,
+a rebuild after editing one event's title; and under `frise serve`, the time from saving
+an event to the served page showing the change (median of --saves saves). The stages
+are those `frise build -v` reports; peak memory is the largest process's peak resident
+set size during the cold build (getrusage of the children).
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import os
-import pstats
 import random
+import re
 import resource
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -150,124 +149,143 @@ def generate(root: Path, n: int, seed: int = 1) -> None:
             "\n".join(text) + "\n", encoding="utf-8")
 
 
-def _cpu() -> float:
-    """CPU seconds (user + system) of this process and of its finished children."""
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
-        resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def _render(timeline: object, theme: object, known: dict[str, str] | None = None,
-            ) -> tuple[list[object], dict[str, str] | None]:
-    """generator.build.render_site, whichever of its shapes this checkout has."""
-    from generator.build import render_site
-
-    result = render_site(timeline, theme, known) if known is not None else render_site(
-        timeline, theme)  # type: ignore[arg-type]
-    if isinstance(result, tuple):
-        return list(result[0]), result[1]
-    return list(result), None
-
-
-def run_stages(root: Path) -> dict[str, object]:
-    """Runs the four stages (and a rebuild's render with Markdown cached, when supported)."""
-    from generator.loader import load_project
-    from generator.output import write_site
-    from generator.templates import load_theme
-    from generator.validate import validate
-
-    seconds: dict[str, float] = {}
-    cpu = _cpu()
+def _run(root: Path, *args: str) -> dict[str, Any]:
+    """One `frise` command in a new process, as an editor runs it: wall time (process
+    start included), peak memory of the largest process (os.wait4), stages it reports."""
+    cmd = [sys.executable, "-m", "generator", *args, "-v", "-C", str(root)]
     t = time.perf_counter()
-    raw = load_project(root)
-    seconds["load"] = time.perf_counter() - t
-    t = time.perf_counter()
-    theme = load_theme(root)
-    timeline = validate(raw, languages=theme.languages())
-    seconds["validate"] = time.perf_counter() - t
-    t = time.perf_counter()
-    outputs, converted = _render(timeline, theme)
-    seconds["render"] = time.perf_counter() - t
-    t = time.perf_counter()
-    files = write_site(root, root / timeline.site.output, outputs)  # type: ignore[arg-type]
-    seconds["write"] = time.perf_counter() - t
-    cpu = _cpu() - cpu
-    warm = None
-    if converted is not None:
-        t = time.perf_counter()
-        _render(timeline, theme, converted)
-        warm = time.perf_counter() - t
-    return {"seconds": seconds, "events": len(timeline.events), "files": files,
-            "cpu": cpu, "render_warm": warm}
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+    stages = {}
+    for line in (out + err).splitlines():
+        if line.startswith("timings: "):
+            for part in line[len("timings: "):].split(", "):
+                name, _, value = part.rpartition(" ")[0].rpartition(" ")
+                stages[name] = float(value)
+    return {"wall": wall, "stages": stages, "output": out + err}
 
 
-def child(n: int, keep: bool, profile: int) -> dict[str, object]:
-    """One measurement in this (fresh) process."""
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(port: int, path: str) -> str:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return str(r.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def serve_save_to_reload(root: Path, event: Path, saves: int) -> list[float]:
+    """Starts `frise serve`, saves one event `saves` times, and times each save until
+    the served page shows it (what the editor waits for before the browser reloads)."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-q", "--port",
+                             str(port), "-C", str(root)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = "/events/" + event.stem + "/"
+    try:
+        deadline = time.monotonic() + 600
+        while "<html" not in _get(port, page):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit("frise serve did not start")
+            time.sleep(0.2)
+        times = []
+        for i in range(saves):
+            marker = f"Saved {i} times"
+            text = event.read_text(encoding="utf-8")
+            event.write_text(re.sub(r"(?m)^title: .*$", f"title: {marker}", text, count=1),
+                             encoding="utf-8")
+            t = time.perf_counter()
+            while marker not in _get(port, page):
+                time.sleep(0.005)
+            times.append(time.perf_counter() - t)
+            time.sleep(0.5)
+        return times
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def measure(n: int, keep: bool, saves: int) -> dict[str, Any]:
+    """Cold build, rebuild with nothing changed, rebuild after one edit, serve."""
     folder = Path(tempfile.mkdtemp(prefix=f"frise-bench-{n}-"))
     root = folder / "project"
     try:
-        t = time.perf_counter()
         generate(root, n)
-        generated = time.perf_counter() - t
-        profiler = cProfile.Profile() if profile else None
-        if profiler:
-            profiler.enable()
-        result = run_stages(root)
-        if profiler:
-            profiler.disable()
-            stats = pstats.Stats(profiler, stream=sys.stderr)
-            stats.sort_stats("tottime").print_stats(profile)
-            stats.sort_stats("cumulative").print_stats(profile)
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return {"n": n, "generate": generated, **result, "peak_mib": peak_kib / 1024,
-                "worker_peak_mib": child_kib / 1024, "project": str(root) if keep else None}
+        runs: dict[str, Any] = {}
+        runs["cold"] = _run(root, "build")
+        runs["cold"]["peak"] = _peak_mib()
+        runs["no change"] = _run(root, "build")
+        event = sorted((root / "content" / "events").iterdir())[n // 2]
+        text = event.read_text(encoding="utf-8")
+        event.write_text(re.sub(r"(?m)^title: (.*)$", r"title: \1 (edited)", text, count=1),
+                         encoding="utf-8")
+        runs["one edit"] = _run(root, "build")
+        for run in runs.values():
+            files = re.search(r"built \d+ events, (\d+) files", run["output"])
+            run["files"] = int(files.group(1)) if files else 0
+            rendered = re.search(r"(\d+) rendered", run["output"])
+            run["rendered"] = int(rendered.group(1)) if rendered else None
+            del run["output"]
+        serve = serve_save_to_reload(root, event, saves) if saves else []
+        size = sum(f.stat().st_size for f in (root / "site").rglob("*") if f.is_file())
+        return {"n": n, "runs": runs, "serve": serve, "site_bytes": size,
+                "project": str(root) if keep else None}
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    head = ("| events | files | load (s) | validate (s) | render (s) | write (s) | **total (s)** "
-            "| CPU (s) | render, Markdown cached (s) | peak RSS (MiB) | worker peak RSS (MiB) |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = ("| events | run | wall (s) | load | validate | render and write | files rendered "
+            "| peak RSS (MiB) |\n|---:|---|---:|---:|---:|---:|---:|---:|\n")
     rows = []
     for r in results:
-        s = r["seconds"]
-        warm = "–" if r["render_warm"] is None else f"{r['render_warm']:.2f}"
-        rows.append(f"| {r['n']:,} | {r['files']:,} | {s['load']:.2f} | {s['validate']:.2f} | "
-                    f"{s['render']:.2f} | {s['write']:.2f} | **{sum(s.values()):.2f}** | "
-                    f"{r['cpu']:.2f} | {warm} | {r['peak_mib']:.0f} | "
-                    f"{r['worker_peak_mib']:.0f} |")
+        for name, run in r["runs"].items():
+            s = run["stages"]
+            peak = f"{run['peak']:.0f}" if "peak" in run else ""
+            rendered = "" if run["rendered"] is None else f"{run['rendered']:,} of {run['files']:,}"
+            rows.append(f"| {r['n']:,} | {name} | **{run['wall']:.2f}** | {s.get('load', 0):.2f} "
+                        f"| {s.get('validate', 0):.2f} | {s.get('render and write', 0):.2f} "
+                        f"| {rendered} | {peak} |")
+        if r["serve"]:
+            times = sorted(r["serve"])
+            rows.append(f"| {r['n']:,} | serve, save to page (median of {len(times)}) | "
+                        f"**{statistics.median(times):.2f}** | | | | | |")
     return head + "\n".join(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--saves", type=int, default=5,
+                        help="saves timed under frise serve (0: don't run serve)")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects")
-    parser.add_argument("--profile", type=int, default=0, metavar="LINES",
-                        help="print cProfile's top LINES functions (stderr) for each N")
-    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
-    if args.child is not None:
-        print(json.dumps(child(args.child, args.keep, args.profile)))
-        return
     results = []
     for n in args.events:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(n)]
-        if args.keep:
-            cmd.append("--keep")
-        if args.profile:
-            cmd += ["--profile", str(args.profile)]
-        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
-        result = json.loads(out.strip().splitlines()[-1])
-        results.append(result)
-        if result.get("project"):
-            print(f"kept: {result['project']}", file=sys.stderr)
-    print(f"frise benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; peak "
-          "memory is the peak resident set size (getrusage ru_maxrss)\n")
+        results.append(measure(n, args.keep, args.saves))
+        if results[-1].get("project"):
+            print(f"kept: {results[-1]['project']}", file=sys.stderr)
+    print(f"frise benchmark, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; wall "
+          "times include process start; peak memory is the largest process's peak resident "
+          "set size (cold build)\n")
     print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

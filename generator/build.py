@@ -13,10 +13,10 @@ from pathlib import Path
 from . import cache, exports, feeds, render, shards
 from .errors import FriseError
 from .fingerprint import Fingerprints, code_version
-from .loader import load_project
+from .loader import NodeStore, load_project
 from .markup import convert_all
 from .model import Timeline
-from .output import Tree, write_tree
+from .output import Tree, check_output_folder, holds_exactly, write_tree
 from .render import Output, Page, Renderer
 from .templates import Theme, Words, load_theme
 from .validate import validate
@@ -29,6 +29,8 @@ class Report:
     events: int = 0
     files: int = 0
     rendered: int = 0
+    parsed: int = 0
+    """Content files parsed; the others were unchanged since the last build."""
     """Files rendered; the others were taken unchanged from the current site."""
     output: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -49,12 +51,29 @@ class _Clock:
             self.progress(stage)
 
 
+@dataclass(slots=True)
+class Memory:
+    """What one build hands the next in the same process (`frise serve`): the files it
+    parsed and the Markdown it converted. Without one, both are kept in `.frise-cache/`.
+    """
+
+    nodes: NodeStore = field(default_factory=NodeStore)
+    markdown: dict[str, str] = field(default_factory=dict)
+
+
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
-          ) -> tuple[Timeline, Theme, Report]:
-    """Loads and validates the whole project; raises ContentErrors listing every problem."""
+          store: NodeStore | None = None) -> tuple[Timeline, Theme, Report]:
+    """Loads and validates the whole project; raises ContentErrors listing every problem.
+
+    Writes nothing. Files whose bytes are in `store` (by default, the cache the last build
+    left) are not parsed again; validation always runs whole, since one file's change
+    can break another's references.
+    """
     report = Report()
     clock = _Clock(report, None)
-    raw = load_project(project)
+    store = store if store is not None else cache.load_nodes(project, code_version())
+    raw = load_project(project, store)
+    report.parsed = store.parsed
     clock.lap("load")
     theme = load_theme(project)
     timeline = validate(raw, drafts=drafts, languages=theme.languages())
@@ -71,18 +90,25 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
 
 def build(project: Path, drafts: bool = False, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, output: Path | None = None,
-          workers: int | None = None) -> Report:
+          workers: int | None = None, memory: Memory | None = None) -> Report:
     """Builds the site of `project` into its output folder and reports what it did.
 
     `output` replaces site.yaml's folder for this build (the preview of drafts uses it,
     so that drafts never land in the folder that gets published). `workers` is the
     number of rendering processes (default: one per core); it never changes the bytes.
     """
-    timeline, theme, report = check(project, drafts, base_url)
+    store = memory.nodes if memory else cache.load_nodes(project, code_version())
+    try:
+        timeline, theme, report = check(project, drafts, base_url, store)
+    finally:  # what was parsed is kept even when the content has errors
+        if memory:
+            memory.nodes = store.next_build()
+        else:
+            cache.save_nodes(project, code_version(), store)
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output
     report.files, report.rendered = write(project, output, timeline, theme,
-                                          workers or shards.default_workers())
+                                          workers or shards.default_workers(), memory)
     report.output = output
     clock.lap("render and write")
     if timeline.site.base_url is None:
@@ -112,8 +138,8 @@ def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None =
         yield from renderer.render(page)
 
 
-def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int
-          ) -> tuple[int, int]:
+def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
+          memory: Memory | None = None) -> tuple[int, int]:
     """Renders what changed since the current site was built, takes the rest from it,
     and swaps the new site in. Returns the number of files, and of files rendered.
 
@@ -136,7 +162,7 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
         else:
             todo.append(page)
     wanted = render.markdown_texts(pages, timeline)
-    known = cache.load(project) if todo else {}
+    known = (memory.markdown if memory else cache.load(project)) if todo else {}
     markup = convert_all(render.markdown_texts(todo, timeline), known)
     renderer = Renderer(timeline, theme, words, markup)
 
@@ -146,6 +172,10 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
         return len(kept) + shards.render_into(tree, renderer, todo, workers)
 
     paths = [path for page in pages for path in page.paths]
+    if not todo:
+        check_output_folder(project, output)
+        if holds_exactly(output, paths):
+            return len(paths), 0  # the current site is already this build's, byte for byte
     cache.forget_manifest(project, output)
     count = write_tree(project, output, paths, fill)
     manifest: dict[str, tuple[str, cache.Stat]] = {}
@@ -156,5 +186,9 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
                 manifest[path] = (key, identity)
     cache.save_manifest(project, output, version, manifest)
     if todo and (len(markup.known) != len(known) or not wanted.issuperset(known)):
-        cache.save(project, {k: v for k, v in markup.known.items() if k in wanted})
+        converted = {k: v for k, v in markup.known.items() if k in wanted}
+        if memory:
+            memory.markdown = converted
+        else:
+            cache.save(project, converted)
     return count, count - len(kept)

@@ -18,7 +18,7 @@ from pathlib import Path
 import markdown
 import nh3
 
-from . import markup
+from . import loader, markup
 
 FOLDER = ".frise-cache"
 MANIFEST_FORMAT = 1
@@ -123,3 +123,36 @@ def forget_manifest(project: Path, output: Path) -> None:
     """Drops the manifest before the site it describes is replaced."""
     with contextlib.suppress(OSError):
         _manifest_file(project, output).unlink()
+
+
+def _nodes_file(project: Path, version: str) -> Path:
+    return project / FOLDER / f"nodes-{version[:16]}.json"
+
+
+def load_nodes(project: Path, version: str) -> loader.NodeStore:
+    """The files parsed by the last build, to parse only those that changed since."""
+    try:
+        data = json.loads(_nodes_file(project, version).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return loader.NodeStore()
+    if not isinstance(data, dict):
+        return loader.NodeStore()
+    return loader.NodeStore(data)
+
+
+def save_nodes(project: Path, version: str, store: loader.NodeStore) -> None:
+    """Keeps the nodes of this build's files, when any file was parsed anew."""
+    file = _nodes_file(project, version)
+    if not store.parsed and file.exists():
+        return
+    try:
+        file.parent.mkdir(exist_ok=True)
+        for stale in file.parent.glob("nodes-*.json"):
+            if stale != file:
+                stale.unlink()
+        tmp = file.with_name(f".{file.name}.{os.getpid()}")
+        tmp.write_text(json.dumps({k: loader.encode(v) for k, v in store.used.items()},
+                                  ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        tmp.replace(file)
+    except OSError:
+        pass

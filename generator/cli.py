@@ -153,7 +153,9 @@ def build(project: Path, drafts: bool, base_url: str | None, quiet: bool,
         if verbose:
             _timings(report)
         total = sum(report.seconds.values())
-        click.echo(f"built {report.events} events, {report.files} files into "
+        kept = report.files - report.rendered
+        unchanged = f" ({report.rendered} rendered, {kept} unchanged)" if kept else ""
+        click.echo(f"built {report.events} events, {report.files} files{unchanged} into "
                    f"{report.output} in {total:.2f} s")
 
 

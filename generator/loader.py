@@ -8,6 +8,7 @@ each silently changes what the editor meant.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -159,13 +160,13 @@ class _Builder:
 
     def node(self, event: yaml.Event, depth: int = 0) -> Node:
         kind = type(event)
-        start = event.start_mark
+        start: _Mark = event.start_mark  # type: ignore[assignment] # libyaml always marks
         line, col = start.line + 1, start.column + 1
         if kind is _SCALAR:
             scalar: yaml.ScalarEvent = event  # type: ignore[assignment]
             if scalar.anchor is not None or scalar.tag is not None:
                 self._check_props(scalar, "value", SourceLocation(self.path, line, col))
-            end = event.end_mark
+            end: _Mark = event.end_mark  # type: ignore[assignment]
             value = scalar.value
             style = scalar.style
             quoted = 1 if style in ("'", '"') else 0
@@ -322,8 +323,8 @@ def decode(data: bytes, path: str) -> str:
     return _nfc(text)
 
 
-def read_text(file: Path, display: str) -> str:
-    """Reads a content file as text, refusing oversized files before reading them."""
+def read_bytes(file: Path, display: str) -> bytes:
+    """Reads a content file, refusing oversized files before reading them."""
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ContentErrors(
@@ -334,11 +335,112 @@ def read_text(file: Path, display: str) -> str:
                 )
             ]
         )
-    return decode(file.read_bytes(), display)
+    return file.read_bytes()
 
 
-def load_file(file: Path, display: str) -> Node | None:
-    return parse_yaml(read_text(file, display), display)
+def read_text(file: Path, display: str) -> str:
+    """Reads a content file as text (UTF-8, NFC)."""
+    return decode(read_bytes(file, display), display)
+
+
+def load_file(file: Path, display: str, store: NodeStore | None = None) -> Node | None:
+    """One YAML file's nodes; taken from `store` when the same bytes were parsed before."""
+    data = read_bytes(file, display)
+    if store is None:
+        return parse_yaml(decode(data, display), display)
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    node = store.get(display, digest)
+    if node is None:
+        node = parse_yaml(decode(data, display), display)
+        if node is not None:
+            store.put(display, digest, node)
+    return node
+
+
+Encoded = list[object]
+"""A node as JSON-ready lists: [value, line, col, plain, verbatim_col] for a scalar,
+[line, col, [items]] for a list, [line, col, key, value, key, value, ...] for a
+mapping (its keys encoded as scalars)."""
+
+
+def encode(node: Node) -> Encoded:
+    """A node as plain lists, for the cache of parsed files."""
+    if isinstance(node, Scalar):
+        return [node.value, node.line, node.col, node.plain, node.verbatim_col]
+    if isinstance(node, Sequence):
+        return [node.line, node.col, [encode(item) for item in node.items]]
+    out: Encoded = [node.line, node.col]
+    for name, value in node.entries.items():
+        out += (encode(node.keys[name]), encode(value))
+    return out
+
+
+def decode_node(data: object, path: str) -> Node:
+    """The node `encode` wrote; raises ValueError on anything else (a damaged cache)."""
+    if not isinstance(data, list) or not data:
+        raise ValueError("not a node")
+    first = data[0]
+    if isinstance(first, str):
+        value, line, col, plain, verbatim = data
+        if (type(line) is not int or type(col) is not int or type(plain) is not bool
+                or not (verbatim is None or type(verbatim) is int)):
+            raise ValueError("not a scalar")
+        return Scalar(first, path, line, col, plain, verbatim)
+    line, col = first, data[1]
+    if type(line) is not int or type(col) is not int:
+        raise ValueError("not a node")
+    if len(data) == 3:
+        if not isinstance(data[2], list):
+            raise ValueError("not a list")
+        return Sequence(tuple(decode_node(item, path) for item in data[2]), path, line, col)
+    entries: dict[str, Node] = {}
+    keys: dict[str, Scalar] = {}
+    for i in range(2, len(data), 2):
+        key, value = decode_node(data[i], path), decode_node(data[i + 1], path)
+        if not isinstance(key, Scalar) or key.value in keys:
+            raise ValueError("not a mapping")
+        keys[key.value] = key
+        entries[key.value] = value
+    return Mapping(entries, keys, path, line, col)
+
+
+class NodeStore:
+    """Files parsed by earlier builds, by path and digest of their bytes, so that a
+    rebuild parses only the files that changed. `frise serve` keeps one in memory; the
+    command line keeps its encoded form in `.frise-cache/` (see cache.py). Nodes depend
+    on nothing but the file's bytes and path, so a hit is exactly what parsing gives.
+    """
+
+    def __init__(self, encoded: dict[str, Encoded] | None = None) -> None:
+        self._nodes: dict[str, Node] = {}
+        self._encoded = encoded or {}
+        self.used: dict[str, Node] = {}
+        """The entries this build asked for or added, to keep for the next."""
+
+    def get(self, path: str, digest: str) -> Node | None:
+        key = f"{path}\0{digest}"
+        node = self._nodes.get(key)
+        if node is None and key in self._encoded:
+            try:
+                node = decode_node(self._encoded.pop(key), path)
+            except (ValueError, TypeError, IndexError):
+                node = None
+        if node is not None:
+            self.used[key] = node
+        return node
+
+    def put(self, path: str, digest: str, node: Node) -> None:
+        self.used[f"{path}\0{digest}"] = node
+        self.parsed += 1
+
+    parsed = 0
+    """Files this build parsed because the store did not hold their bytes."""
+
+    def next_build(self) -> NodeStore:
+        """A store holding what this build used, for the next build in this process."""
+        store = NodeStore()
+        store._nodes = self.used
+        return store
 
 
 class _Inside:
@@ -362,8 +464,11 @@ class _Inside:
             return False
 
 
-def load_project(root: Path) -> RawProject:
-    """Reads every content file of the project, in sorted order, collecting all problems."""
+def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
+    """Reads every content file of the project, in sorted order, collecting all problems.
+
+    With a `store`, a file whose bytes were parsed before is not parsed again.
+    """
     content = root / "content"
     raw = RawProject(root=root)
     inside = _Inside(content)
@@ -379,7 +484,7 @@ def load_project(root: Path) -> RawProject:
             )
             return None
         try:
-            return load_file(file, display)
+            return load_file(file, display, store)
         except ContentErrors as exc:
             raw.errors.extend(exc.errors)
         except OSError as exc:

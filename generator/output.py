@@ -190,6 +190,30 @@ def write_tree(project: Path, output: Path, paths: Iterable[str],
     return count
 
 
+def holds_exactly(output: Path, paths: Iterable[str]) -> bool:
+    """Whether the output folder is one frise wrote and holds these files and nothing
+    else (a rebuild that would only take every file from it need not replace it)."""
+    if output.is_symlink() or not (output / MARKER).is_file():
+        return False
+    wanted = set(paths)
+    wanted.add(MARKER)
+    folders = {""}
+    for path in wanted:
+        parts = path.split("/")
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    count = 0
+    for top, _, files in os.walk(output):
+        rel = os.path.relpath(top, output).replace(os.sep, "/")
+        rel = "" if rel == "." else rel
+        if rel not in folders:
+            return False
+        for name in files:
+            if (f"{rel}/{name}" if rel else name) not in wanted:
+                return False
+        count += len(files)
+    return count == len(wanted)
+
+
 def write_site(project: Path, output: Path, outputs: Iterable[Output]) -> int:
     """Writes the given files as the whole new site (small sites and tests)."""
     files = list(outputs)

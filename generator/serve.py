@@ -297,6 +297,8 @@ class DevServer:
         self.log = log or (lambda message: None)
         self.debounce = debounce
         self.state = State(output=project / "site")
+        self.memory = builder.Memory()
+        """The last build's parsed files and Markdown: a save re-reads only what changed."""
         self._dirty = threading.Event()
         self._last_change = 0.0
         self._stop = threading.Event()
@@ -321,7 +323,8 @@ class DevServer:
         try:
             # Drafts are previewed from a folder of the cache, never from the published one.
             preview = self.project / cache.FOLDER / "drafts-site" if self.drafts else None
-            report = builder.build(self.project, drafts=self.drafts, output=preview)
+            report = builder.build(self.project, drafts=self.drafts, output=preview,
+                                   memory=self.memory)
         except FriseError as exc:
             errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
             self.state.publish([e.to_dict() for e in errors], None)
@@ -337,7 +340,9 @@ class DevServer:
         total = sum(report.seconds.values())
         stages = (" (" + ", ".join(f"{k} {v:.3f} s" for k, v in report.seconds.items()) + ")"
                   if self.verbose else "")
-        self.log(f"built {report.events} events in {total:.2f} s{stages}")
+        self.log(f"built {report.events} events in {total:.2f} s{stages}: "
+                 f"{report.parsed} {'file' if report.parsed == 1 else 'files'} read anew, "
+                 f"{report.rendered} of {report.files} files rendered")
         return True
 
     def changed(self) -> None:

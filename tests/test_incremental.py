@@ -118,6 +118,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "edit-site-yaml": lambda root: _edit(root, "content/site.yaml",
                                          lambda s: s.replace("Incremental", "Renamed")),
     "override-a-template": _override_template,
+    "a-stray-file-in-the-site": lambda root: (root / "site/events/stray.html").write_text(
+        "not frise's", encoding="utf-8"),
     "make-an-event-a-draft": lambda root: _edit(root, "content/events/event-020.yaml",
                                                 lambda s: s + "draft: true\n"),
 }
@@ -207,3 +209,27 @@ def test_the_bytes_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> Non
         sites.append(tree(root / "site"))
     assert sites[0] == sites[1] == sites[2]
     assert len(sites[0]) > EVENTS
+
+
+def test_a_rebuild_parses_only_the_files_that_changed(built: Path) -> None:
+    assert build(built, workers=3).parsed == 0
+    _edit(built, "content/events/event-004.yaml", lambda s: s.replace("Event 4", "Four"))
+    report = build(built, workers=3)
+    assert report.parsed == 1
+    page = (built / "site/events/event-004/index.html").read_bytes()
+    assert b'<h1 id="event-h">Four</h1>' in page
+
+
+@pytest.mark.parametrize("damage", ["not json", "[]", '{"a": 1}', "shapes"])
+def test_a_damaged_cache_of_parsed_files_is_ignored(
+        built: Path, tmp_path: Path, damage: str) -> None:
+    (found,) = (built / cache.FOLDER).glob("nodes-*.json")
+    if damage == "shapes":  # every entry's node replaced by one of another shape
+        data = json.loads(found.read_text(encoding="utf-8"))
+        found.write_text(json.dumps({k: [1, 2, "x", [3]] for k in data}), encoding="utf-8")
+    else:
+        found.write_text(damage, encoding="utf-8")
+    _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))
+    report = build(built, workers=3)
+    assert report.parsed == EVENTS + 4  # the events, site, tags, actors and sources
+    assert tree(built / "site") == clean_build(built, tmp_path)

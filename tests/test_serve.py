@@ -279,3 +279,25 @@ def test_frise_serve_command_serves_until_stopped(project) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_save_reads_only_the_changed_file_and_renders_only_what_it_shows(project) -> None:
+    files = {f"content/events/e{i}.yaml": EVENT.format(title=f"Event {i}", date=f"{2000 + i}")
+             for i in range(12)}
+    root = project(files, site=SITE)
+    lines: list[str] = []
+    server = DevServer(root, port=0, debounce=0.05, long_poll=1.0, log=lines.append)
+    server.start()
+    try:
+        client = Client(server.port)
+        atomic_write(root / "content/events/e5.yaml",
+                     EVENT.format(title="Saved once", date="2005"))
+        wait_for(lambda: "Saved once" in client.page("/events/e5/"), "the save to be served")
+        wait_for(lambda: len(lines) >= 2, "the rebuild's report")
+    finally:
+        server.stop()
+    first, last = lines[0], lines[-1]
+    assert "13 files read anew" in first  # the events and site.yaml
+    assert "1 file read anew" in last
+    rendered, files = (int(n) for n in re.findall(r"(\d+) of (\d+) files rendered", last)[0])
+    assert rendered < files / 2

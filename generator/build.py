@@ -162,8 +162,10 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
         else:
             todo.append(page)
     wanted = render.markdown_texts(pages, timeline)
-    known = (memory.markdown if memory else cache.load(project)) if todo else {}
-    markup = convert_all(render.markdown_texts(todo, timeline), known)
+    cached = (memory.markdown if memory else cache.load(project)) if todo else {}
+    texts = render.markdown_texts(todo, timeline)
+    markup = (convert_all(texts, known=cached) if memory
+              else convert_all(texts, unchecked=cached))
     renderer = Renderer(timeline, theme, words, markup)
 
     def fill(tree: Tree) -> int:
@@ -185,10 +187,10 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
             if identity is not None:
                 manifest[path] = (key, identity)
     cache.save_manifest(project, output, version, manifest)
-    if todo and (len(markup.known) != len(known) or not wanted.issuperset(known)):
-        converted = {k: v for k, v in markup.known.items() if k in wanted}
+    if todo:
+        converted = {k: v for k, v in markup.entries().items() if k in wanted}
         if memory:
             memory.markdown = converted
         else:
-            cache.save(project, converted)
+            cache.save(project, converted, set(cached))
     return count, count - len(kept)

@@ -12,8 +12,12 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import stat
+import zlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import markdown
 import nh3
@@ -21,44 +25,91 @@ import nh3
 from . import loader, markup
 
 FOLDER = ".frise-cache"
+T = TypeVar("T")
 MANIFEST_FORMAT = 1
 
 
-def _name() -> str:
+SHARDS = 64
+"""Each cache is split in this many JSON files, so that a rebuild after one edit
+rewrites one or two small files instead of one of tens of megabytes."""
+
+
+def _shard(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+
+
+def _read_shards(folder: Path) -> dict[str, object]:
+    """Every entry of a sharded cache; a shard that does not parse is skipped."""
+    data: dict[str, object] = {}
+    try:
+        files = sorted(folder.glob("*.json"))
+    except OSError:
+        return data
+    for file in files:
+        try:
+            shard = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(shard, dict):
+            data.update(shard)
+    return data
+
+
+def _write_shards(folder: Path, data: Mapping[str, T], before: set[str],
+                  encode: Callable[[T], object] = lambda value: value) -> None:
+    """Writes the shards whose keys differ from `before` (the keys read at the start):
+    keys are content-addressed, so a shard with the same keys holds the same values.
+    Only the entries of those shards are encoded."""
+    dirty = {_shard(k) for k in data.keys() ^ before}
+    if not dirty:
+        return
+    groups: dict[int, dict[str, object]] = {i: {} for i in dirty}
+    for key, value in data.items():
+        shard = _shard(key)
+        if shard in groups:
+            groups[shard][key] = encode(value)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")
+        for stale in folder.parent.glob(f"{folder.name.split('-')[0]}-*"):
+            if stale == folder:
+                continue
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink()
+        for shard, entries in sorted(groups.items()):
+            file = folder / f"{shard:02d}.json"
+            if not entries:
+                file.unlink(missing_ok=True)
+                continue
+            tmp = folder / f".{shard:02d}.json.{os.getpid()}"
+            tmp.write_text(json.dumps(entries, ensure_ascii=False, sort_keys=True,
+                                      separators=(",", ":")), encoding="utf-8")
+            tmp.replace(file)
+    except OSError:
+        pass  # a read-only project still builds; only the next build is slower
+
+
+def _markup_folder(project: Path) -> Path:
     settings = json.dumps([
         markdown.__version__, getattr(nh3, "__version__", ""), sorted(markup.TAGS),
         sorted((k, sorted(v)) for k, v in markup.ATTRIBUTES.items()), sorted(markup.SCHEMES),
     ])
-    return f"markup-{hashlib.sha256(settings.encode()).hexdigest()[:16]}.json"
+    return project / FOLDER / f"markup-{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
 
 
 def load(project: Path) -> dict[str, str]:
-    """The cached conversions, or nothing when there is no usable cache."""
-    try:
-        data = json.loads((project / FOLDER / _name()).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    # Sanitised again: the file is outside frise's control, and nh3 costs little.
-    return {k: markup.sanitize(v) for k, v in data.items()
-            if isinstance(k, str) and isinstance(v, str)}
+    """The cached conversions, not yet sanitised: `Markup` sanitises each again when it
+    is first used, since the files are outside frise's control."""
+    return {k: v for k, v in _read_shards(_markup_folder(project)).items()
+            if isinstance(v, str)}
 
 
-def save(project: Path, known: dict[str, str]) -> None:
-    """Replaces the cache with this build's conversions (so it never outgrows the content)."""
-    folder = project / FOLDER
-    try:
-        folder.mkdir(exist_ok=True)
-        (folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        for stale in folder.glob("markup-*.json"):
-            if stale.name != _name():
-                stale.unlink()
-        tmp = folder / f".{_name()}.{os.getpid()}"
-        tmp.write_text(json.dumps(known, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        tmp.replace(folder / _name())
-    except OSError:
-        pass  # a read-only project still builds; only the next build is slower
+def save(project: Path, known: dict[str, str], before: set[str]) -> None:
+    """Keeps this build's conversions (and no others, so the cache never outgrows the
+    content); `before` are the texts `load` found."""
+    _write_shards(_markup_folder(project), known, before)
 
 
 Stat = tuple[int, int, int, int]
@@ -125,34 +176,16 @@ def forget_manifest(project: Path, output: Path) -> None:
         _manifest_file(project, output).unlink()
 
 
-def _nodes_file(project: Path, version: str) -> Path:
-    return project / FOLDER / f"nodes-{version[:16]}.json"
+def _nodes_folder(project: Path, version: str) -> Path:
+    return project / FOLDER / f"nodes-{version[:16]}"
 
 
 def load_nodes(project: Path, version: str) -> loader.NodeStore:
     """The files parsed by the last build, to parse only those that changed since."""
-    try:
-        data = json.loads(_nodes_file(project, version).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return loader.NodeStore()
-    if not isinstance(data, dict):
-        return loader.NodeStore()
-    return loader.NodeStore(data)
+    entries = _read_shards(_nodes_folder(project, version))
+    return loader.NodeStore({k: v for k, v in entries.items() if isinstance(v, list)})
 
 
 def save_nodes(project: Path, version: str, store: loader.NodeStore) -> None:
-    """Keeps the nodes of this build's files, when any file was parsed anew."""
-    file = _nodes_file(project, version)
-    if not store.parsed and file.exists():
-        return
-    try:
-        file.parent.mkdir(exist_ok=True)
-        for stale in file.parent.glob("nodes-*.json"):
-            if stale != file:
-                stale.unlink()
-        tmp = file.with_name(f".{file.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({k: loader.encode(v) for k, v in store.used.items()},
-                                  ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(file)
-    except OSError:
-        pass
+    """Keeps the nodes of this build's files, rewriting only the shards that changed."""
+    _write_shards(_nodes_folder(project, version), store.used, store.read, loader.encode)

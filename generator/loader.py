@@ -414,6 +414,8 @@ class NodeStore:
     def __init__(self, encoded: dict[str, Encoded] | None = None) -> None:
         self._nodes: dict[str, Node] = {}
         self._encoded = encoded or {}
+        self.read = set(self._encoded)
+        """The keys the store started with (to rewrite only what changed)."""
         self.used: dict[str, Node] = {}
         """The entries this build asked for or added, to keep for the next."""
 

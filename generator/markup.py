@@ -36,9 +36,12 @@ class Markup:
     text used on several pages is converted once.
     """
 
-    def __init__(self, known: dict[str, str] | None = None) -> None:
+    def __init__(self, known: dict[str, str] | None = None,
+                 unchecked: dict[str, str] | None = None) -> None:
         self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
         self.known: dict[str, str] = known if known is not None else {}
+        self.unchecked: dict[str, str] = unchecked if unchecked is not None else {}
+        """Conversions read from a cache: sanitised again when first used."""
 
     def block(self, text: str) -> str:
         """Paragraphs, lists, quotes: for summaries and bodies."""
@@ -46,8 +49,14 @@ class Markup:
             return ""
         html = self.known.get(text)
         if html is None:
-            html = self.known[text] = sanitize(self._md.reset().convert(text))
+            cached = self.unchecked.pop(text, None)
+            html = self.known[text] = sanitize(
+                cached if cached is not None else self._md.reset().convert(text))
         return html
+
+    def entries(self) -> dict[str, str]:
+        """Every conversion this converter holds, sanitised or still to be."""
+        return {**self.unchecked, **self.known}
 
     def inline(self, text: str) -> str:
         """One paragraph's content without the `<p>`: for descriptions inside other markup."""
@@ -78,14 +87,17 @@ def _convert_chunk(texts: list[str]) -> list[str]:
     return [markup.block(t) for t in texts]
 
 
-def convert_all(texts: Iterable[str], known: dict[str, str] | None = None) -> Markup:
-    """A converter that already holds the HTML of every text, converted on all cores.
+def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
+                unchecked: dict[str, str] | None = None) -> Markup:
+    """A converter that holds the HTML of every text, the new ones converted on all cores.
 
     Python-Markdown takes most of a large build's time and holds the GIL, so large
-    batches are split across processes; the result does not depend on how.
+    batches are split across processes; the result does not depend on how. `known` are
+    conversions already sanitised, `unchecked` those read from a cache.
     """
-    markup = Markup(dict(known or {}))
-    todo = sorted({t for t in texts if t and t not in markup.known})
+    markup = Markup(dict(known or {}), dict(unchecked or {}))
+    todo = sorted({t for t in texts
+                   if t and t not in markup.known and t not in markup.unchecked})
     workers = min(os.cpu_count() or 1, 8)
     if len(todo) < PARALLEL_FROM or workers < 2:
         for text in todo:

@@ -223,12 +223,15 @@ def test_a_rebuild_parses_only_the_files_that_changed(built: Path) -> None:
 @pytest.mark.parametrize("damage", ["not json", "[]", '{"a": 1}', "shapes"])
 def test_a_damaged_cache_of_parsed_files_is_ignored(
         built: Path, tmp_path: Path, damage: str) -> None:
-    (found,) = (built / cache.FOLDER).glob("nodes-*.json")
-    if damage == "shapes":  # every entry's node replaced by one of another shape
-        data = json.loads(found.read_text(encoding="utf-8"))
-        found.write_text(json.dumps({k: [1, 2, "x", [3]] for k in data}), encoding="utf-8")
-    else:
-        found.write_text(damage, encoding="utf-8")
+    (folder,) = (built / cache.FOLDER).glob("nodes-*")
+    shards = sorted(folder.glob("*.json"))
+    assert shards
+    for shard in shards:
+        if damage == "shapes":  # every entry's node replaced by one of another shape
+            data = json.loads(shard.read_text(encoding="utf-8"))
+            shard.write_text(json.dumps({k: [1, 2, "x", [3]] for k in data}), encoding="utf-8")
+        else:
+            shard.write_text(damage, encoding="utf-8")
     _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))
     report = build(built, workers=3)
     assert report.parsed == EVENTS + 4  # the events, site, tags, actors and sources

@@ -100,11 +100,11 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     store = memory.nodes if memory else cache.load_nodes(project, code_version())
     try:
         timeline, theme, report = check(project, drafts, base_url, store)
-    finally:  # what was parsed is kept even when the content has errors
+    finally:  # serve keeps what was parsed even when the content has errors
         if memory:
             memory.nodes = store.next_build()
-        else:
-            cache.save_nodes(project, code_version(), store)
+    if not memory:  # a failed build writes nothing, not even its cache
+        cache.save_nodes(project, code_version(), store)
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output
     report.files, report.rendered = write(project, output, timeline, theme,

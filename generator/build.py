@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, exports, feeds, render, shards
+from . import cache, exports, feeds, render, search, shards
 from .errors import FriseError
 from .fingerprint import Fingerprints, code_version
 from .loader import NodeStore, load_project
@@ -122,7 +122,7 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
 def site_plan(timeline: Timeline, theme: Theme, words: Words) -> list[Page]:
     """Every file of the site: pages, exports and feeds, assets."""
     epoch = feeds.source_date_epoch(os.environ)
-    extras = [exports.plugin, feeds.plugin(epoch)]
+    extras = [exports.plugin, feeds.plugin(epoch), search.plugin]
     return render.plan(timeline, extras, words) + [render.assets(theme)]
 
 

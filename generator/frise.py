@@ -39,7 +39,7 @@ YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 500
 BIN_STEPS = (1 / 12, 1 / 4, 1 / 2, *YEAR_STEPS)
 LINE_CHARS = 30
 """Characters of a bar's label line: longer labels wrap onto more lines, never cut."""
-LINE_H = 15
+LINE_H = 14
 MIN_BAR = 0.8
 """Narrowest bar, in percent of the width: a two-day visit on a century still shows."""
 
@@ -194,7 +194,7 @@ def draw(items: Sequence[Item], labels: Labels,
         lane_lines[lane] = max(lane_lines.get(lane, 1), 1 if tip else len(lines))
     lane_y = [axis + 28]
     for lane in range(len(lane_lines)):
-        lane_y.append(lane_y[-1] + 14 + LINE_H * lane_lines[lane])
+        lane_y.append(lane_y[-1] + 12 + LINE_H * lane_lines[lane])
     height = lane_y[-1] + 4
     kinds: list[str] = []
     parts = [f'<svg class="frise-svg" width="100%" height="{height}" role="group" '
@@ -254,8 +254,8 @@ def draw(items: Sequence[Item], labels: Labels,
                        for k, line in enumerate(lines))
         parts.append(
             f'<a href="{escape(item.href)}" class="span" data-event="{escape(item.key)}" '
-            f'aria-label="{escape(item.name)}"><rect class="period" x="{left:.2f}%" y="{y}" width="{bar_w:.2f}%" height="6" '
-            f'rx="3"/><text class="plabel{" tip" if tip else ""}" x="{tx}" y="{y + 19}">'
+            f'aria-label="{escape(item.name)}"><rect class="period" x="{left:.2f}%" y="{y}" '
+            f'width="{bar_w:.2f}%" height="6" rx="3"/><text class="plabel{" tip" if tip else ""}" x="{tx}" y="{y + 19}">'
             f'{text}</text></a>')
     parts.append("</svg>")
     periods = sum(1 for i in items if i.end is not None)
@@ -275,7 +275,7 @@ def _bar_lanes(bars: Sequence[Item], x: Callable[[float], float]
         left = x(item.start) * REF / 100
         right = max(x(item.end), x(item.start) + MIN_BAR) * REF / 100
         tip = True
-        for chars in (LINE_CHARS, 22, 16):
+        for chars in (LINE_CHARS, 40, 46):
             lines = wrap(item.label, chars)
             text = max(_text_w(line) for line in lines)
             if len(lines) <= MAX_LINES and text <= REF:

@@ -71,7 +71,11 @@
   if (list && events.length > 1) {
     var compact = button(list.getAttribute("data-compact"), "compact-toggle");
     compact.setAttribute("aria-pressed", "false");
-    list.parentNode.insertBefore(compact, list);
+    if (form) {  /* at the top of the filters' box: no line of its own */
+      form.insertBefore(compact, form.firstChild);
+    } else {
+      list.parentNode.insertBefore(compact, list);
+    }
     compact.addEventListener("click", function () {
       var on = compact.getAttribute("aria-pressed") !== "true";
       compact.setAttribute("aria-pressed", String(on));
@@ -272,6 +276,7 @@
       if (list) { list.classList.toggle("filtered", active); }
     }
     followFrise(keep, active);
+    status.parentNode.classList.toggle("idle", !active);
     noMatch.hidden = count > 0;
     status.textContent = status.getAttribute("data-template")
       .replace("{shown}", count).replace("{total}", keep.length);
@@ -318,6 +323,7 @@
     setTimeout(function () { apply(false); }, 0);
   });
   restore();
+  status.parentNode.classList.add("idle");
   status.textContent = status.getAttribute("data-template")
     .replace("{shown}", status.getAttribute("data-total")).replace("{total}", status.getAttribute("data-total"));
   if (split && !+status.getAttribute("data-total")) { status.textContent = ""; }

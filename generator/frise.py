@@ -255,7 +255,8 @@ def draw(items: Sequence[Item], labels: Labels,
         parts.append(
             f'<a href="{escape(item.href)}" class="span" data-event="{escape(item.key)}" '
             f'aria-label="{escape(item.name)}"><rect class="period" x="{left:.2f}%" y="{y}" '
-            f'width="{bar_w:.2f}%" height="6" rx="3"/><text class="plabel{" tip" if tip else ""}" x="{tx}" y="{y + 19}">'
+            f'width="{bar_w:.2f}%" height="6" rx="3"/>'
+            f'<text class="plabel{" tip" if tip else ""}" x="{tx}" y="{y + 19}">'
             f'{text}</text></a>')
     parts.append("</svg>")
     periods = sum(1 for i in items if i.end is not None)

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
@@ -375,32 +375,26 @@ def encode(node: Node) -> Encoded:
     return out
 
 
-def decode_node(data: object, path: str) -> Node:
-    """The node `encode` wrote; raises ValueError on anything else (a damaged cache)."""
-    if not isinstance(data, list) or not data:
-        raise ValueError("not a node")
+def decode_node(data: Any, path: str) -> Node:
+    """The node `encode` wrote. The caller makes sure the data is what `encode` wrote
+    (the cache checks a digest of each file); anything else raises ValueError,
+    TypeError or IndexError, never gives a wrong node silently."""
     first = data[0]
-    if isinstance(first, str):
+    if first.__class__ is str:
         value, line, col, plain, verbatim = data
-        if (type(line) is not int or type(col) is not int or type(plain) is not bool
-                or not (verbatim is None or type(verbatim) is int)):
-            raise ValueError("not a scalar")
-        return Scalar(first, path, line, col, plain, verbatim)
-    line, col = first, data[1]
-    if type(line) is not int or type(col) is not int:
-        raise ValueError("not a node")
+        return Scalar(first, path, int(line), int(col), plain is True,
+                      None if verbatim is None else int(verbatim))
+    line, col = int(first), int(data[1])
     if len(data) == 3:
-        if not isinstance(data[2], list):
-            raise ValueError("not a list")
-        return Sequence(tuple(decode_node(item, path) for item in data[2]), path, line, col)
+        return Sequence(tuple([decode_node(item, path) for item in data[2]]), path, line, col)
     entries: dict[str, Node] = {}
     keys: dict[str, Scalar] = {}
     for i in range(2, len(data), 2):
-        key, value = decode_node(data[i], path), decode_node(data[i + 1], path)
+        key = decode_node(data[i], path)
         if not isinstance(key, Scalar) or key.value in keys:
             raise ValueError("not a mapping")
         keys[key.value] = key
-        entries[key.value] = value
+        entries[key.value] = decode_node(data[i + 1], path)
     return Mapping(entries, keys, path, line, col)
 
 

@@ -38,6 +38,7 @@ def related(events: Sequence[Event], limit: int = 4, window: int = 8
         for key in _keys(event):
             members.setdefault(key, []).append(i)
     out: dict[str, list[Event]] = {}
+    n = len(events)
     for i, event in enumerate(events):
         shared: dict[int, int] = {}
         for key in _keys(event):
@@ -46,8 +47,10 @@ def related(events: Sequence[Event], limit: int = 4, window: int = 8
             for j in group[max(0, at - window): at + window + 1]:
                 if j != i:
                     shared[j] = shared.get(j, 0) + 1
-        best = sorted(shared, key=lambda j: (-shared[j], abs(j - i), j))[:limit]
-        out[event.id] = [events[j] for j in sorted(best)]
+        # Most shared first, then nearest, then earliest: one integer per candidate
+        # sorts as the tuple (-shared, distance, j) would, several times faster.
+        ranked = sorted((-c * n + abs(j - i)) * n + j for j, c in shared.items())[:limit]
+        out[event.id] = [events[j] for j in sorted(r % n for r in ranked)]
     return out
 
 

@@ -10,6 +10,7 @@ these small projects, so that the shards are part of what is compared.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -227,9 +228,11 @@ def test_a_damaged_cache_of_parsed_files_is_ignored(
     shards = sorted(folder.glob("*.json"))
     assert shards
     for shard in shards:
-        if damage == "shapes":  # every entry's node replaced by one of another shape
-            data = json.loads(shard.read_text(encoding="utf-8"))
-            shard.write_text(json.dumps({k: [1, 2, "x", [3]] for k in data}), encoding="utf-8")
+        if damage == "shapes":  # every node replaced by one of another shape, digest right
+            data = json.loads(shard.read_bytes().partition(b"\n")[2])
+            text = json.dumps({k: [1, 2, "x", [3]] for k in data}).encode()
+            shard.write_bytes(hashlib.blake2b(text, digest_size=16).hexdigest().encode()
+                              + b"\n" + text)
         else:
             shard.write_text(damage, encoding="utf-8")
     _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))

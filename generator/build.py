@@ -98,7 +98,7 @@ def markdown_texts(timeline: Timeline) -> list[str]:
     texts = [timeline.site.description]
     texts += [tag.description for tag in timeline.tags]
     for e in timeline.events:
-        texts += (e.summary, e.body, e.note)
+        texts += (e.summary, e.body, *(note.text for note in e.notes))
     return texts
 
 
@@ -109,7 +109,7 @@ def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None =
     `known` holds conversions from an earlier build, which are reused.
     """
     used = set(markdown_texts(timeline))
-    markup = convert_all(used, known)
+    markup = convert_all(used, known, timeline.site.language)
     extras = [exports.plugin(markup), feeds.plugin(markup, epoch)]
     outputs = render(timeline, theme, theme.words(timeline.site.language), extras=extras,
                      markup=markup)

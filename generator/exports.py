@@ -101,7 +101,8 @@ def _text(markup: Markup, text: str) -> dict[str, str]:
 
 def _source(source: Source) -> dict[str, object]:
     return {
-        "id": source.id, "title": source.title, "url": source.url,
+        "id": source.id, "title": source.title, "description": source.description,
+        "url": source.url,
         "publisher": source.publisher, "author": source.author,
         "date": source.date.edtf if source.date else None, "language": source.language,
     }
@@ -125,7 +126,9 @@ def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, o
             "display_date": format_range(e.date, e.end, words.dates),
             "summary": _text(markup, e.summary),
             "body": _text(markup, e.body),
-            "note": _text(markup, e.note),
+            "note": _text(markup, "\n\n".join(n.text for n in e.notes)),
+            "notes": [{"kind": n.kind, "heading": words.note_heading(n.kind),
+                       **_text(markup, n.text)} for n in e.notes],
             "tags": [{"slug": t.slug, "label": t.label} for t in e.tags],
             "actors": [{"id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
                         "url": a.url} for a in e.actors],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jinja2
@@ -12,12 +12,12 @@ from markupsafe import escape
 
 from . import overview as ov
 from . import timeline as tl
-from . import urls
+from . import typography, urls
 from .dates import PartialDate, format_date, format_range, range_parts
 from .errors import FriseError
 from .linked_data import LinkedData
 from .markup import Markup, trusted
-from .model import Actor, Citation, Event, Tag, Timeline
+from .model import Actor, Event, Source, Tag, Timeline
 from .templates import Theme, Words, template_error
 
 
@@ -118,11 +118,12 @@ def time_layout(views: list[EventView], years: list[YearView], words: Words
     return {"overview": strip, "lanes": ov.lanes(spans)}
 
 
-def _citation(citation: Citation, words: Words) -> dict[str, object]:
-    source = citation.source
+def _citation(source: Source, quotes: list[str], words: Words) -> dict[str, object]:
+    """One source of an event's page, with every quote the event draws from it."""
     return {
         "source": source,
-        "quote": citation.quote,
+        "quotes": quotes,
+        "quote": quotes[0] if quotes else None,
         "date": time_html(source.date, format_date(source.date, words.dates))
         if source.date else None,
     }
@@ -218,8 +219,10 @@ class _Renderer:
             prev, nxt = near[e.id]
             outputs.append(self.page(
                 "event.html", view.path, ev=view, event=e,
-                body=trusted(md.block(e.body)), note=trusted(md.block(e.note)),
-                citations=[_citation(c, self.words) for c in e.citations],
+                body=trusted(md.block(e.body)),
+                notes=[{"kind": n.kind, "heading": self.words.note_heading(n.kind),
+                        "html": trusted(md.block(n.text))} for n in e.notes],
+                citations=[_citation(s, q, self.words) for s, q in tl.by_source(e.citations)],
                 previous=by_id[prev.id] if prev else None,
                 next=by_id[nxt.id] if nxt else None,
                 related=[by_id[r.id] for r in related[e.id]],
@@ -267,6 +270,9 @@ def render(timeline: Timeline, theme: Theme, words: Words,
     `markup` may hold Markdown already converted (see markup.convert_all).
     Raises FriseError located in the template when a template is wrong.
     """
+    timeline = typography.timeline(timeline)  # plain text; Markup typesets the Markdown
+    words = replace(words, text=typography.words(words.text, words.language))
+    markup = markup or Markup(language=timeline.site.language)
     outputs = _Renderer(timeline, theme, words, markup).all(extras or [])
     outputs.extend(Output(path, data) for path, data in theme.assets().items())
     seen: set[str] = set()

@@ -295,7 +295,8 @@ def test_good_urls(project: ProjectFactory, url: str) -> None:
 
 def test_source_written_in_place_needs_title_and_url(project: ProjectFactory) -> None:
     found = one_event(project, EVENT + "sources:\n  - publisher: P\n")
-    assert "content/events/e.yaml:5:5: error: a source needs 'title'" in found
+    assert ("content/events/e.yaml:5:5: error: a source needs 'title' (the source's own "
+            "title) or, when the title is unknown, 'description'") in found
     assert "content/events/e.yaml:5:5: error: a source needs 'url'" in found
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from html import escape
 
-from . import urls
+from . import typography, urls
 from .dates import PartialDate, format_range
 from .markup import Markup
 from .model import Citation, Event, Source, Timeline
@@ -64,7 +64,7 @@ def timeline_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str,
     TimelineJS sets `headline` and `text` as HTML and strips tags from
     `display_date` and `group`, so every plain text is HTML-escaped here.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)
     title: dict[str, object] = {
         "unique_id": TITLE_ID,
         "text": {"headline": escape(site.title), "text": markup.block(site.description)},
@@ -114,7 +114,7 @@ def _citation(citation: Citation) -> dict[str, object]:
 
 def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, object]:
     """Everything each published event has, in frise's own documented schema."""
-    site = timeline.site
+    site = typography.site(timeline.site)
     events = []
     for e in published(timeline):
         path = urls.event_path(e.id)
@@ -168,7 +168,7 @@ def events_csv(timeline: Timeline, words: Words, markup: Markup) -> str:
     The headline stays plain text, as people type it in the sheet; dates follow
     TimelineJS's year numbering; the group is the first tag's label.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

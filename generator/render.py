@@ -170,7 +170,7 @@ class _Renderer:
         self.env = theme.env
         self.words = words
         self.markup = markup or Markup()
-        self.site = timeline.site
+        self.site = typography.site(timeline.site)
         self.actors_by_name = sorted(timeline.actors, key=lambda a: (a.name.casefold(), a.id))
         self.common = {
             "site": self.site,

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from .config import Site
 from .model import Actor, Citation, Event, Source, Timeline
 
 VERSION = 1
@@ -121,11 +122,13 @@ def html(value: str, language: str | None) -> str:
 
 
 def timeline(value: Timeline) -> Timeline:
-    """The timeline with every plain-text field typeset, for display and export.
+    """The timeline with every plain-text field of its events typeset, for display.
 
     Markdown fields stay as typed: markup.Markup typesets their HTML. A source's
     title and the quotes drawn from it follow the source's language; the rest, the
     site's. Runs after validation, so quotes were checked as the editor typed them.
+    The site's settings stay as typed (its title names the feed's ids, which must
+    never change): pages and exports show `site(...)`.
     """
     site = value.site
     lang = site.language
@@ -156,12 +159,16 @@ def timeline(value: Timeline) -> Timeline:
 
     return replace(
         value,
-        site=replace(site, title=text(site.title, lang),
-                     author=text(site.author, lang) if site.author else None),
         events=tuple(event(e) for e in value.events),
         tags=tuple(tags[t.slug] for t in value.tags),
         actors=tuple(actors[a.id] for a in value.actors),
     )
+
+
+def site(value: Site) -> Site:
+    """The site's title and author typeset, for display."""
+    return replace(value, title=text(value.title, value.language),
+                   author=text(value.author, value.language) if value.author else None)
 
 
 def _actor(actor: Actor, language: str) -> Actor:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import cache, exports, feeds, render, shards
+from . import cache, exports, feeds, render, shards, typography
 from .errors import FriseError
 from .fingerprint import Fingerprints, code_version
 from .loader import NodeStore, load_project
@@ -130,12 +130,21 @@ def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None =
                 ) -> Iterator[Output]:
     """Every file of the site, one at a time, rendered in this process (for tests and
     tools: `build` renders only what changed, across processes)."""
-    words = theme.words(timeline.site.language)
+    timeline, words = typeset(timeline, theme.words(timeline.site.language))
     pages = site_plan(timeline, theme, words)
-    renderer = Renderer(timeline, theme, words,
-                        convert_all(render.markdown_texts(pages, timeline), known))
+    markup = convert_all(render.markdown_texts(pages, timeline), known,
+                         language=timeline.site.language)
+    renderer = Renderer(timeline, theme, words, markup)
     for page in pages:
         yield from renderer.render(page)
+
+
+def typeset(timeline: Timeline, words: Words) -> tuple[Timeline, Words]:
+    """The timeline's plain text and the interface words as the language's typography
+    wants them (the Markdown is typeset as it is converted). After validation, so quotes
+    were checked as the editor typed them."""
+    return (typography.timeline(timeline),
+            replace(words, text=typography.words(words.text, words.language)))
 
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
@@ -147,7 +156,7 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     manifest recorded for it and the file is still the one frise wrote (same inode,
     size and time): anything else is rendered again.
     """
-    words = theme.words(timeline.site.language)
+    timeline, words = typeset(timeline, theme.words(timeline.site.language))
     pages = site_plan(timeline, theme, words)
     prints = Fingerprints(timeline, theme, words)
     version = code_version()
@@ -164,8 +173,9 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     wanted = render.markdown_texts(pages, timeline)
     cached = (memory.markdown if memory else cache.load(project)) if todo else {}
     texts = render.markdown_texts(todo, timeline)
-    markup = (convert_all(texts, known=cached) if memory
-              else convert_all(texts, unchecked=cached))
+    language = timeline.site.language
+    markup = (convert_all(texts, known=cached, language=language) if memory
+              else convert_all(texts, unchecked=cached, language=language))
     renderer = Renderer(timeline, theme, words, markup)
 
     def fill(tree: Tree) -> int:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from html import escape
 
-from . import urls
+from . import typography, urls
 from .dates import PartialDate, format_range
 from .markup import Markup
 from .model import Citation, Event, Source, Timeline
@@ -64,7 +64,7 @@ def timeline_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str,
     TimelineJS sets `headline` and `text` as HTML and strips tags from
     `display_date` and `group`, so every plain text is HTML-escaped here.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)
     title: dict[str, object] = {
         "unique_id": TITLE_ID,
         "text": {"headline": escape(site.title), "text": markup.block(site.description)},
@@ -101,7 +101,8 @@ def _text(markup: Markup, text: str) -> dict[str, str]:
 
 def _source(source: Source) -> dict[str, object]:
     return {
-        "id": source.id, "title": source.title, "url": source.url,
+        "id": source.id, "title": source.title, "description": source.description,
+        "url": source.url,
         "publisher": source.publisher, "author": source.author,
         "date": source.date.edtf if source.date else None, "language": source.language,
     }
@@ -113,7 +114,7 @@ def _citation(citation: Citation) -> dict[str, object]:
 
 def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, object]:
     """Everything each published event has, in frise's own documented schema."""
-    site = timeline.site
+    site = typography.site(timeline.site)
     events = []
     for e in published(timeline):
         path = urls.event_path(e.id)
@@ -125,7 +126,9 @@ def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, o
             "display_date": format_range(e.date, e.end, words.dates),
             "summary": _text(markup, e.summary),
             "body": _text(markup, e.body),
-            "note": _text(markup, e.note),
+            "note": _text(markup, "\n\n".join(n.text for n in e.notes)),
+            "notes": [{"kind": n.kind, "heading": words.note_heading(n.kind),
+                       **_text(markup, n.text)} for n in e.notes],
             "tags": [{"slug": t.slug, "label": t.label} for t in e.tags],
             "actors": [{"id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
                         "url": a.url} for a in e.actors],
@@ -165,7 +168,7 @@ def events_csv(timeline: Timeline, words: Words, markup: Markup) -> str:
     The headline stays plain text, as people type it in the sheet; dates follow
     TimelineJS's year numbering; the group is the first tag's label.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import quote
 
-from . import urls
+from . import typography, urls
 from .dates import PartialDate
 from .errors import FriseError
 from .exports import published
@@ -105,7 +105,7 @@ def atom(timeline: Timeline, markup: Markup, epoch: dt.datetime | None) -> bytes
     An entry's `updated` is the day its event starts; the feed's is
     `SOURCE_DATE_EPOCH` when given, else the latest of its entries'.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)  # shown; the ids keep the title as typed
     events = list(reversed(published(timeline)))[:FEED_ENTRIES]
     days = [_day(e.date) for e in events]
     updated = epoch or max(days, default=dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc))

@@ -15,6 +15,8 @@ import markdown
 import nh3
 from markupsafe import Markup as SafeHtml
 
+from . import typography
+
 TAGS = {
     "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre",
     "h2", "h3", "h4", "hr", "abbr", "sub", "sup", "del", "table", "thead", "tbody",
@@ -33,26 +35,35 @@ class Markup:
     """Converts editors' Markdown to sanitised HTML; reuses one parser, as it is costly.
 
     `known` holds texts already converted (by `convert_all`, or a cache), so that a
-    text used on several pages is converted once.
+    text used on several pages is converted once. It holds the HTML before
+    typography, which is applied per `language` on the way out: a cache can never
+    return text typeset for another language or by older rules.
     """
 
     def __init__(self, known: dict[str, str] | None = None,
-                 unchecked: dict[str, str] | None = None) -> None:
+                 unchecked: dict[str, str] | None = None, language: str | None = None
+                 ) -> None:
         self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
         self.known: dict[str, str] = known if known is not None else {}
         self.unchecked: dict[str, str] = unchecked if unchecked is not None else {}
         """Conversions read from a cache: sanitised again when first used."""
+        self.language = language
+        self._typeset: dict[str, str] = {}
 
     def block(self, text: str) -> str:
         """Paragraphs, lists, quotes: for summaries and bodies."""
         if not text:
             return ""
+        done = self._typeset.get(text)
+        if done is not None:
+            return done
         html = self.known.get(text)
         if html is None:
             cached = self.unchecked.pop(text, None)
             html = self.known[text] = sanitize(
                 cached if cached is not None else self._md.reset().convert(text))
-        return html
+        done = self._typeset[text] = typography.html(html, self.language)
+        return done
 
     def entries(self) -> dict[str, str]:
         """Every conversion this converter holds, sanitised or still to be."""
@@ -88,14 +99,16 @@ def _convert_chunk(texts: list[str]) -> list[str]:
 
 
 def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
-                unchecked: dict[str, str] | None = None) -> Markup:
+                unchecked: dict[str, str] | None = None, language: str | None = None
+                ) -> Markup:
     """A converter that holds the HTML of every text, the new ones converted on all cores.
 
     Python-Markdown takes most of a large build's time and holds the GIL, so large
     batches are split across processes; the result does not depend on how. `known` are
-    conversions already sanitised, `unchecked` those read from a cache.
+    conversions already sanitised, `unchecked` those read from a cache; `language` is
+    the site's, for typography.
     """
-    markup = Markup(dict(known or {}), dict(unchecked or {}))
+    markup = Markup(dict(known or {}), dict(unchecked or {}), language)
     todo = sorted({t for t in texts
                    if t and t not in markup.known and t not in markup.unchecked})
     workers = min(os.cpu_count() or 1, 8)

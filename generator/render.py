@@ -13,11 +13,11 @@ from markupsafe import escape
 
 from . import overview as ov
 from . import timeline as tl
-from . import urls
+from . import typography, urls
 from .dates import PartialDate, format_date, format_range, range_parts
 from .linked_data import LinkedData
 from .markup import Markup, trusted
-from .model import Actor, Citation, Event, Tag, Timeline
+from .model import Actor, Event, Source, Tag, Timeline
 from .templates import Theme, Words, template_error
 
 
@@ -104,11 +104,12 @@ def time_layout(views: list[EventView], years: list[YearView], words: Words
     return {"overview": strip, "lanes": ov.lanes(spans)}
 
 
-def _citation(citation: Citation, words: Words) -> dict[str, object]:
-    source = citation.source
+def _citation(source: Source, quotes: list[str], words: Words) -> dict[str, object]:
+    """One source of an event's page, with every quote the event draws from it."""
     return {
         "source": source,
-        "quote": citation.quote,
+        "quotes": quotes,
+        "quote": quotes[0] if quotes else None,
         "date": time_html(source.date, format_date(source.date, words.dates))
         if source.date else None,
     }
@@ -227,7 +228,7 @@ class Renderer:
         self.env = theme.env
         self.words = words
         self.markup = markup
-        self.site = timeline.site
+        self.site = typography.site(timeline.site)
         self._views: dict[str, EventView] = {}
         self.common = {
             "site": self.site,
@@ -291,8 +292,10 @@ class Renderer:
         md = self.markup
         return {
             "ev": self.view(e), "event": e,
-            "body": trusted(md.block(e.body)), "note": trusted(md.block(e.note)),
-            "citations": [_citation(c, self.words) for c in e.citations],
+            "body": trusted(md.block(e.body)),
+            "notes": [{"kind": n.kind, "heading": self.words.note_heading(n.kind),
+                       "html": trusted(md.block(n.text))} for n in e.notes],
+            "citations": [_citation(s, q, self.words) for s, q in tl.by_source(e.citations)],
             "previous": self.view(prev) if prev else None,
             "next": self.view(nxt) if nxt else None,
             "related": [self.view(r) for r in related],
@@ -332,11 +335,13 @@ def markdown_texts(pages: Iterable[Page], timeline: Timeline) -> set[str]:
                 if isinstance(e, Event):
                     texts.add(e.summary)
                     if whole:
-                        texts.update((e.body, e.note))
+                        texts.add(e.body)
+                        texts.update(note.text for note in e.notes)
         if page.template == "event.html":
             own = page.inputs[0]
             assert isinstance(own, Event)
-            texts.update((own.body, own.note))
+            texts.add(own.body)
+            texts.update(note.text for note in own.notes)
     texts.discard("")
     return texts
 

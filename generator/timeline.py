@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import TypeVar
 
-from .model import Event
+from .model import Citation, Event, Source
 
 T = TypeVar("T")
 
@@ -65,3 +66,31 @@ def index_by(events: Sequence[Event], key: str) -> dict[str, list[Event]]:
         for item in getattr(event, key):
             out.setdefault(item.slug if key == "tags" else item.id, []).append(event)
     return out
+
+
+def by_source(citations: Sequence[Citation]) -> list[tuple[Source, list[str]]]:
+    """Each source once, in the order first cited, with all the quotes drawn from it."""
+    out: dict[Source, list[str]] = {}
+    for citation in citations:
+        quotes = out.setdefault(citation.source, [])
+        if citation.quote and citation.quote not in quotes:
+            quotes.append(citation.quote)
+    return list(out.items())
+
+
+def publishers(citations: Sequence[Citation]) -> list[Source]:
+    """One source per publisher (the first cited), so a card names each publisher once.
+
+    Editions that spell their name differently (The Times of Israël, The Times of
+    Israel) are one publisher; a source without a publisher stands for itself.
+    """
+    out: dict[object, Source] = {}
+    for source, _ in by_source(citations):
+        key = _plain(source.publisher) if source.publisher else source
+        out.setdefault(key, source)
+    return list(out.values())
+
+
+def _plain(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -17,13 +17,15 @@ from .config import Site
 from .dates import DateError, PartialDate, parse_date
 from .errors import Collector, SourceLocation
 from .loader import Mapping, Node, RawProject, Scalar, Sequence
-from .model import ACTOR_KINDS, Actor, Citation, Event, Source, Tag, Timeline
+from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
 from .urls import check_slug, slugify
 
 SITE_KEYS = ("title", "description", "language", "base_url", "author", "output")
 EVENT_KEYS = ("title", "date", "end", "summary", "body", "note", "tags", "actors", "sources",
               "featured", "draft")
-SOURCE_KEYS = ("title", "url", "publisher", "author", "date", "language", "text")
+SOURCE_KEYS = ("title", "description", "url", "publisher", "author", "date", "language",
+               "text")
+NOTE_KEYS = ("kind", "text")
 ACTOR_KEYS = ("name", "kind", "role", "url")
 TAG_KEYS = ("label", "description")
 URL_SCHEMES = ("http", "https", "mailto")
@@ -325,6 +327,7 @@ def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: di
     return Source(
         id=source_id,
         title=schema.text(e.get("title"), "title") or "",
+        description=schema.text(e.get("description"), "description") or "",
         url=schema.url(e.get("url"), "url"),
         publisher=schema.text(e.get("publisher"), "publisher"),
         author=schema.text(e.get("author"), "author"),
@@ -337,9 +340,43 @@ def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: di
 def _sources(schema: _Schema, node: Node | None, texts: dict[str, str]) -> dict[str, Source]:
     sources = {}
     for source_id, m in _named_table(schema, node, "content/sources.yaml"):
-        schema.keys(m, SOURCE_KEYS, ("title",), f"source '{source_id}'")
+        schema.keys(m, SOURCE_KEYS, (), f"source '{source_id}'")
+        _title_or_description(schema, m, f"source '{source_id}'")
         sources[source_id] = _source_fields(schema, m, source_id, texts)
     return sources
+
+
+def _title_or_description(schema: _Schema, m: Mapping, what: str) -> None:
+    """A source says what it is: its own title, or the editor's description of it."""
+    if "title" not in m.entries and "description" not in m.entries:
+        schema.errors.add(f"{what} needs 'title' (the source's own title) or, when the "
+                          "title is unknown, 'description'", m.loc)
+
+
+def _note(schema: _Schema, node: Node) -> Note | None:
+    """One note: Markdown text (kind 'disagree'), or a mapping of 'kind' and 'text'."""
+    if isinstance(node, Scalar):
+        text = schema.text(node, "note", markdown=True)
+        return Note("disagree", text) if text else None
+    m = schema.mapping(node, "a note", node.loc)
+    if m is None:
+        return None
+    schema.keys(m, NOTE_KEYS, ("kind", "text"), "a note")
+    kind = schema.text(m.entries.get("kind"), "kind")
+    if kind is not None and kind not in NOTE_KINDS:
+        schema.errors.add(f"note kind '{kind}' is not one of {', '.join(NOTE_KINDS)}"
+                          f"{suggest(kind, NOTE_KINDS)}", m.entries["kind"].loc)
+        kind = None
+    text = schema.text(m.entries.get("text"), "text", markdown=True)
+    return Note(kind, text) if kind and text else None
+
+
+def _notes(schema: _Schema, node: Node | None) -> tuple[Note, ...]:
+    """`note`: one note, or a list of notes of several kinds."""
+    if node is None:
+        return ()
+    items = node.items if isinstance(node, Sequence) else [node]
+    return tuple(n for n in (_note(schema, item) for item in items) if n is not None)
 
 
 @dataclass(slots=True)
@@ -375,13 +412,14 @@ def _citations(schema: _Schema, node: Node | None, ctx: _Context) -> tuple[Citat
                                   + ("" if ctx.sources else " (there is no sources.yaml)"),
                                   e["source"].loc)
         else:
-            schema.keys(m, (*SOURCE_KEYS, "quote"), ("title", "url"), "a source")
+            schema.keys(m, (*SOURCE_KEYS, "quote"), ("url",), "a source")
+            _title_or_description(schema, m, "a source")
             source = _source_fields(schema, m, None, ctx.texts)
         quote = schema.text(e.get("quote"), "quote", markdown=True)
         if (quote is not None and source is not None and source.text is not None
                 and normalize_quote(quote) not in ctx.normalized[source.text]):
             schema.errors.add(
-                f"quote not found in the text of '{source.id or source.title}' "
+                f"quote not found in the text of '{source.id or source.title or source.url}' "
                 f"(content/{source.text}): copy the sentence exactly", e["quote"].loc)
         if source is not None:
             out.append(Citation(source, quote))
@@ -431,7 +469,7 @@ def _event(schema: _Schema, event_id: str, node: Node, ctx: _Context) -> Event |
     return Event(
         id=event_id, title=title, date=date, end=end, summary=summary,
         body=schema.text(e.get("body"), "body", markdown=True) or "",
-        note=schema.text(e.get("note"), "note", markdown=True) or "",
+        notes=_notes(schema, e.get("note")),
         tags=tuple(tags), actors=tuple(actors), citations=citations,
         featured=schema.boolean(e.get("featured"), "featured"),
         draft=schema.boolean(e.get("draft"), "draft"),

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator import typography
 from generator.cli import main
 from generator.loader import MAX_FILE_BYTES
 
@@ -533,10 +534,12 @@ def test_decomposed_text_is_written_composed(good: Path, tmp_path: Path) -> None
 
 def test_quotes_and_markup_in_plain_text_are_escaped_in_attributes(
         good: Path, tmp_path: Path) -> None:
-    """Titles and quotes land in attribute values (meta content, cite); they stay inside."""
+    """Titles and quotes land in attribute values (meta content, cite); they stay inside.
+
+    Typography curls quotes in text, so the summary keeps straight ones in code."""
     url = "https://example.org/a?b=1&c=\"x\"onmouseover='y'"
     site = _built(good, tmp_path, {E: event(
-        summary="'A \"quoted\" <b>summary</b> & more'",
+        summary="'A `\"quoted\"` <b>summary</b> & more'",
         extra=f"sources:\n  - url: {json.dumps(url)}\n    title: '\"><script>x</script>'\n"
               "    quote: '\" onmouseover=\"x'\n")})
     page = _page(site)
@@ -614,7 +617,7 @@ def test_csv_cells_do_not_start_formulas(good: Path, tmp_path: Path) -> None:
     text_columns = [header.index(c) for c in ("Display Date", "Headline", "Group")]
     cells = [row[i] for row in rows[1:] for i in text_columns]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], cells
-    assert f"'{formula}" in cells  # kept as text, visibly
+    assert f"'{typography.text(formula, 'en')}" in cells  # kept as text (typeset), visibly
 
 
 def test_every_template_is_autoescaped(good: Path) -> None:

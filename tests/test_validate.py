@@ -295,8 +295,42 @@ def test_good_urls(project: ProjectFactory, url: str) -> None:
 
 def test_source_written_in_place_needs_title_and_url(project: ProjectFactory) -> None:
     found = one_event(project, EVENT + "sources:\n  - publisher: P\n")
-    assert "content/events/e.yaml:5:5: error: a source needs 'title'" in found
+    assert ("content/events/e.yaml:5:5: error: a source needs 'title' (the source's own "
+            "title) or, when the title is unknown, 'description'") in found
     assert "content/events/e.yaml:5:5: error: a source needs 'url'" in found
+
+
+def test_a_source_may_be_described_when_its_title_is_unknown(project: ProjectFactory) -> None:
+    root = project({"content/events/e.yaml": EVENT + "sources:\n  - source: s\n  - url: "
+                    "https://example.org/b\n    description: Une dépêche\n",
+                    "content/sources.yaml": "s:\n  description: Un communiqué\n"})
+    assert problems(root) == []
+    found = problems(project({"content/events/e.yaml": EVENT + "sources:\n  - source: s\n",
+                              "content/sources.yaml": "s:\n  publisher: P\n"}))
+    assert found == ["content/sources.yaml:2:3: error: source 's' needs 'title' (the source's "
+                     "own title) or, when the title is unknown, 'description'"]
+
+
+def test_notes_say_what_they_are(project: ProjectFactory) -> None:
+    root = project({"content/events/e.yaml": EVENT + "note:\n  - kind: unconfirmed\n    text: "
+                    "Pas confirmé.\n  - kind: precision\n    text: Une précision.\n"})
+    assert problems(root) == []
+    timeline, _, _ = check(root)
+    assert [(n.kind, n.text) for n in timeline.events[0].notes] == [
+        ("unconfirmed", "Pas confirmé."), ("precision", "Une précision.")]
+    plain = project({"content/events/e.yaml": EVENT + "note: Elles divergent.\n"})
+    assert [n.kind for n in check(plain)[0].events[0].notes] == ["disagree"]
+
+
+def test_a_note_of_an_unknown_kind_or_without_text_is_an_error(project: ProjectFactory) -> None:
+    found = one_event(project, EVENT + "note:\n  kind: unconfirmd\n  text: T\n"
+                      "  txet: x\n")
+    assert "content/events/e.yaml:5:9: error: note kind 'unconfirmd' is not one of disagree, " \
+        "unconfirmed, precision, correction: did you mean 'unconfirmed'?" in found
+    assert "content/events/e.yaml:7:3: error: unknown key 'txet' in a note: did you mean " \
+        "'text'?" in found
+    assert one_event(project, EVENT + "note:\n  kind: precision\n") == [
+        "content/events/e.yaml:5:3: error: a note needs 'text'"]
 
 
 def test_base_url_must_be_http(project: ProjectFactory) -> None:

@@ -232,9 +232,9 @@ def test_every_html_file_is_free_of_active_content(xss_site: Path, twin_site: Pa
 
 
 def test_payload_text_is_shown_as_text(xss_site: Path) -> None:
-    """Escaped, not dropped: the editor sees what was typed, a reader sees text."""
+    """Escaped, not dropped: the editor sees what was typed (typeset), a reader sees text."""
     page = (xss_site / "events/a/index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;__xss(&#39;event-title-s&#39;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;__xss(‘event-title-s’)&lt;/script&gt;" in page
     assert "{{7*7}}" in page and "49" not in page.split("<main", 1)[1].split("</main>")[0]
 
 

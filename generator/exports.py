@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 
 from . import typography, urls
@@ -191,16 +191,20 @@ def dump_json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-FILES = ("timeline.json", "events.json", "events.csv")
-
-
 def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
-    """The plan's entry for `timeline.json`, `events.json` and `events.csv`: made from
-    every event, with the build's converter, which by then holds every text's HTML."""
+    """The plan's entries for `timeline.json`, `events.json` and `events.csv`: each made
+    from every event (so rendered in parallel), with the build's converter."""
+    makers: dict[str, Callable[[Markup], bytes]] = {
+        "timeline.json": lambda markup: dump_json(timeline_json(timeline, words, markup)),
+        "events.json": lambda markup: dump_json(events_json(timeline, words, markup)),
+        "events.csv": lambda markup: events_csv(timeline, words, markup).encode("utf-8"),
+    }
+    for path, make in makers.items():
+        yield Page((path,), "", (timeline.events,), _one(path, make))
 
-    def make(markup: Markup) -> Iterator[Output]:
-        yield Output("timeline.json", dump_json(timeline_json(timeline, words, markup)))
-        yield Output("events.json", dump_json(events_json(timeline, words, markup)))
-        yield Output("events.csv", events_csv(timeline, words, markup).encode("utf-8"))
 
-    yield Page(FILES, "", (timeline.events,), make)
+def _one(path: str, make: Callable[[Markup], bytes]) -> Callable[[Markup], Iterator[Output]]:
+    def outputs(markup: Markup) -> Iterator[Output]:
+        yield Output(path, make(markup))
+
+    return outputs

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import cache, exports, feeds, render, shards, typography
 from .errors import FriseError
@@ -59,6 +60,13 @@ class Memory:
 
     nodes: NodeStore = field(default_factory=NodeStore)
     markdown: dict[str, str] = field(default_factory=dict)
+    """Sanitised conversions of this process."""
+    unchecked: dict[str, str] | None = None
+    """Conversions read from `.frise-cache/`, to sanitise on use; None until first read."""
+    typeset: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Typeset HTML by language, then by Markdown text."""
+    fragments: dict[tuple[object, ...], Any] = field(default_factory=dict)
+    """Views and cards of events, by the events' fingerprints (see render.Renderer)."""
 
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
@@ -171,12 +179,19 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
         else:
             todo.append(page)
     wanted = render.markdown_texts(pages, timeline)
-    cached = (memory.markdown if memory else cache.load(project)) if todo else {}
-    texts = render.markdown_texts(todo, timeline)
+    known: dict[str, str] = {}
+    unchecked: dict[str, str] = {}
+    if todo and memory:
+        if memory.unchecked is None:
+            memory.unchecked = cache.load(project)
+        known, unchecked = memory.markdown, memory.unchecked
+    elif todo:
+        unchecked = cache.load(project)
     language = timeline.site.language
-    markup = (convert_all(texts, known=cached, language=language) if memory
-              else convert_all(texts, unchecked=cached, language=language))
-    renderer = Renderer(timeline, theme, words, markup)
+    markup = convert_all(render.markdown_texts(todo, timeline), known, unchecked, language,
+                         memory.typeset.setdefault(language, {}) if memory else None)
+    renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event)
+                if memory else Renderer(timeline, theme, words, markup))
 
     def fill(tree: Tree) -> int:
         for path in kept:
@@ -197,10 +212,13 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
             if identity is not None:
                 manifest[path] = (key, identity)
     cache.save_manifest(project, output, version, manifest)
-    if todo:
-        converted = {k: v for k, v in markup.entries().items() if k in wanted}
-        if memory:
-            memory.markdown = converted
-        else:
-            cache.save(project, converted, set(cached))
+    if memory:  # the fragments of events that are gone or changed are dropped
+        current = {prints.event(e) for e in timeline.events}
+        memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
+    if todo and memory:
+        memory.markdown = {k: v for k, v in markup.known.items() if k in wanted}
+        memory.unchecked = {k: v for k, v in markup.unchecked.items() if k in wanted}
+    elif todo:
+        cache.save(project, {k: v for k, v in markup.entries().items() if k in wanted},
+                   set(unchecked))
     return count, count - len(kept)

@@ -41,14 +41,15 @@ class Markup:
     """
 
     def __init__(self, known: dict[str, str] | None = None,
-                 unchecked: dict[str, str] | None = None, language: str | None = None
-                 ) -> None:
+                 unchecked: dict[str, str] | None = None, language: str | None = None,
+                 typeset: dict[str, str] | None = None) -> None:
         self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
         self.known: dict[str, str] = known if known is not None else {}
         self.unchecked: dict[str, str] = unchecked if unchecked is not None else {}
         """Conversions read from a cache: sanitised again when first used."""
         self.language = language
-        self._typeset: dict[str, str] = {}
+        self._typeset: dict[str, str] = typeset if typeset is not None else {}
+        """Final HTML by text; may be shared between builds of one language."""
 
     def block(self, text: str) -> str:
         """Paragraphs, lists, quotes: for summaries and bodies."""
@@ -99,16 +100,16 @@ def _convert_chunk(texts: list[str]) -> list[str]:
 
 
 def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
-                unchecked: dict[str, str] | None = None, language: str | None = None
-                ) -> Markup:
+                unchecked: dict[str, str] | None = None, language: str | None = None,
+                typeset: dict[str, str] | None = None) -> Markup:
     """A converter that holds the HTML of every text, the new ones converted on all cores.
 
     Python-Markdown takes most of a large build's time and holds the GIL, so large
     batches are split across processes; the result does not depend on how. `known` are
     conversions already sanitised, `unchecked` those read from a cache; `language` is
-    the site's, for typography.
+    the site's, for typography; `typeset` the final HTML of texts already typeset.
     """
-    markup = Markup(dict(known or {}), dict(unchecked or {}), language)
+    markup = Markup(dict(known or {}), dict(unchecked or {}), language, typeset)
     todo = sorted({t for t in texts
                    if t and t not in markup.known and t not in markup.unchecked})
     workers = min(os.cpu_count() or 1, 8)

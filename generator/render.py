@@ -122,21 +122,23 @@ class _Fragments:
     footer on every page: rendering them once keeps the build linear in the events.
     """
 
-    def __init__(self, env: jinja2.Environment, context: dict[str, object]) -> None:
+    def __init__(self, env: jinja2.Environment, context: dict[str, object],
+                 memo: dict[tuple[object, ...], Any], key: Callable[[Event], object]) -> None:
         self.env = env
         self.context = context
-        self.cards: dict[tuple[str, str], Html] = {}
+        self.memo = memo
+        self.key = key
         self.macros: Any = None
         """The theme's macros module, loaded at the first card."""
         self.footers: dict[str, Html] = {}
 
     def article(self, ev: EventView, root: str) -> Html:
-        key = (ev.id, root)
-        html = self.cards.get(key)
+        key = ("card", self.key(ev.event), root)
+        html: Html | None = self.memo.get(key)
         if html is None:
             if self.macros is None:
                 self.macros = self.env.get_template("_macros.html").module
-            html = self.cards[key] = self.macros.card_article(ev, root, self.context["t"])
+            html = self.memo[key] = self.macros.card_article(ev, root, self.context["t"])
         return html
 
     def browse(self, root: str) -> Html:
@@ -220,16 +222,21 @@ def by_name(actors: Sequence[Actor]) -> list[Actor]:
 class Renderer:
     """Renders the pages of one build's plan; holds what every page shares.
 
-    Views of events are made on first use and kept, so that each is computed once per
-    process however many pages show it.
+    Views of events and their cards are made on first use and kept in `memo`, so that
+    each is computed once per process however many pages show it. `key` names an event
+    by everything its view and card are made from (by default its id: one build); with
+    its fingerprint, `frise serve` keeps `memo` from one build to the next.
     """
 
-    def __init__(self, timeline: Timeline, theme: Theme, words: Words, markup: Markup) -> None:
+    def __init__(self, timeline: Timeline, theme: Theme, words: Words, markup: Markup,
+                 memo: dict[tuple[object, ...], Any] | None = None,
+                 key: Callable[[Event], object] | None = None) -> None:
         self.env = theme.env
         self.words = words
         self.markup = markup
         self.site = typography.site(timeline.site)
-        self._views: dict[str, EventView] = {}
+        self.memo: dict[tuple[object, ...], Any] = {} if memo is None else memo
+        self.key: Callable[[Event], object] = key or (lambda e: e.id)
         self.common = {
             "site": self.site,
             "t": words.text,
@@ -241,13 +248,14 @@ class Renderer:
             "browse_limit": BROWSE_LIMIT,
             "linked_data": LinkedData(self.site),
         }
-        fragments = _Fragments(self.env, dict(self.common))
+        fragments = _Fragments(self.env, dict(self.common), self.memo, self.key)
         self.common.update(article=fragments.article, browse=fragments.browse)
 
     def view(self, e: Event) -> EventView:
-        found = self._views.get(e.id)
+        key = ("view", self.key(e))
+        found: EventView | None = self.memo.get(key)
         if found is None:
-            found = self._views[e.id] = EventView(
+            found = self.memo[key] = EventView(
                 event=e,
                 path=urls.event_path(e.id),
                 when=format_range(e.date, e.end, self.words.dates),

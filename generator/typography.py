@@ -38,16 +38,20 @@ _WORD_END = r"[^\W_]|[)\]»”’]"
 _OPENS_AFTER = re.compile(r"(?:^|[\s(\[{«“‘—–-])$")
 """A quote mark after these (or at the start) opens; anywhere else it closes."""
 
-_FR_RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"[ \t\r\n\u00a0\u202f]+(?=:)"), NBSP),
-    (re.compile(r"[ \t\r\n\u00a0\u202f]+(?=[;!?%])"), NNBSP),
-    (re.compile(rf"(?<={_WORD_END}):(?=\s|$)"), NBSP + ":"),
-    (re.compile(rf"(?<={_WORD_END})([;!?])(?=\s|$)"), NNBSP + r"\1"),
-    (re.compile(r"«[ \t\r\n\u00a0\u202f]*"), "«" + NBSP),
-    (re.compile(r"[ \t\r\n\u00a0\u202f]*»"), NBSP + "»"),
-    (re.compile(r"(?<=\d)%"), NNBSP + "%"),
-    (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NNBSP),
+_FR_RULES: list[tuple[str, re.Pattern[str], str]] = [
+    # (characters one of which the text must hold for the rule to apply, rule, replacement)
+    (":", re.compile(r"[ \t\r\n\u00a0\u202f]+(?=:)"), NBSP),
+    (";!?%", re.compile(r"[ \t\r\n\u00a0\u202f]+(?=[;!?%])"), NNBSP),
+    (":", re.compile(rf"(?<={_WORD_END}):(?=\s|$)"), NBSP + ":"),
+    (";!?", re.compile(rf"(?<={_WORD_END})([;!?])(?=\s|$)"), NNBSP + r"\1"),
+    ("«", re.compile(r"«[ \t\r\n\u00a0\u202f]*"), "«" + NBSP),
+    ("»", re.compile(r"[ \t\r\n\u00a0\u202f]*»"), NBSP + "»"),
+    ("%", re.compile(r"(?<=\d)%"), NNBSP + "%"),
+    ("0123456789", re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NNBSP),
 ]
+
+
+_STRAIGHT = re.compile("[\"']")
 
 
 def _quotes(text: str, context: str, double: tuple[str, str], single: tuple[str, str]
@@ -57,23 +61,30 @@ def _quotes(text: str, context: str, double: tuple[str, str], single: tuple[str,
     `context` is the text just before `text` (the previous HTML text node), so a
     quote mark right after a tag is judged by what the reader sees before it.
     """
+    if '"' not in text and "'" not in text:
+        return text
     out: list[str] = []
     before = context[-1:]
-    for char in text:
-        if char == '"':
-            char = double[0] if _OPENS_AFTER.search(before) else double[1]
-        elif char == "'":
-            char = single[0] if _OPENS_AFTER.search(before) else single[1]
-        out.append(char)
+    last = 0
+    for found in _STRAIGHT.finditer(text):  # only the quote marks, not every character
+        at = found.start()
+        if at > last:
+            before = text[at - 1]
+        pair = double if found.group() == '"' else single
+        char = pair[0] if _OPENS_AFTER.search(before) else pair[1]
+        out += (text[last:at], char)
         before = char
+        last = at + 1
+    out.append(text[last:])
     return "".join(out)
 
 
 def _french(text: str, context: str = "") -> str:
     text = _quotes(text.replace("'", "’"), context, ("«" + NBSP, NBSP + "»"), ("’", "’"))
     joined = context[-1:] + text
-    for pattern, replacement in _FR_RULES:
-        joined = pattern.sub(replacement, joined)
+    for needs, pattern, replacement in _FR_RULES:
+        if any(char in joined for char in needs):  # most rules don't apply: skip them
+            joined = pattern.sub(replacement, joined)
     return joined[len(context[-1:]):]  # the previous node's last character is not ours
 
 

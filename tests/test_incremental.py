@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator import cache, shards
-from generator.build import Report, build
+from generator.build import Memory, Report, build
 from generator.fingerprint import code_version
 
 EVENTS = 25
@@ -135,6 +135,24 @@ def test_a_rebuild_after_a_change_equals_a_clean_build(
     if change in ("nothing", "edit-one-event"):
         # Most pages were taken from the current site, not rendered again.
         assert report.rendered < report.files / 2, (report.rendered, report.files)
+
+
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_a_rebuild_in_serves_memory_equals_a_clean_build(
+        tmp_path: Path, change: str) -> None:
+    """As `frise serve` rebuilds: one Memory (parsed files, Markdown, views and cards)
+    kept from build to build, through two changes in a row."""
+    root = write_project(tmp_path / "project")
+    memory = Memory()
+    build(root, workers=1, memory=memory)
+    _edit(root, "content/events/event-002.yaml", lambda s: s.replace("Event 2", "Two"))
+    build(root, workers=1, memory=memory)
+    CHANGES[change](root)
+    report = build(root, workers=1, memory=memory)
+    assert tree(root / "site") == clean_build(root, tmp_path)
+    if change in ("nothing", "edit-one-event"):
+        assert report.rendered < report.files / 2, (report.rendered, report.files)
+        assert report.parsed == (change != "nothing")
 
 
 def test_an_edited_template_of_the_rebuild_is_seen_when_edited_again(

@@ -138,7 +138,7 @@ def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None =
                 ) -> Iterator[Output]:
     """Every file of the site, one at a time, rendered in this process (for tests and
     tools: `build` renders only what changed, across processes)."""
-    timeline, words = typeset(timeline, theme.words(timeline.site.language))
+    words = typeset(theme.words(timeline.site.language))
     pages = site_plan(timeline, theme, words)
     markup = convert_all(render.markdown_texts(pages, timeline), known,
                          language=timeline.site.language)
@@ -147,12 +147,10 @@ def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None =
         yield from renderer.render(page)
 
 
-def typeset(timeline: Timeline, words: Words) -> tuple[Timeline, Words]:
-    """The timeline's plain text and the interface words as the language's typography
-    wants them (the Markdown is typeset as it is converted). After validation, so quotes
-    were checked as the editor typed them."""
-    return (typography.timeline(timeline),
-            replace(words, text=typography.words(words.text, words.language)))
+def typeset(words: Words) -> Words:
+    """The interface words as the language's typography wants them (the timeline's
+    plain text is typeset by the renderer, its Markdown as it is converted)."""
+    return replace(words, text=typography.words(words.text, words.language))
 
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
@@ -164,7 +162,7 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     manifest recorded for it and the file is still the one frise wrote (same inode,
     size and time): anything else is rendered again.
     """
-    timeline, words = typeset(timeline, theme.words(timeline.site.language))
+    words = typeset(theme.words(timeline.site.language))
     pages = site_plan(timeline, theme, words)
     prints = Fingerprints(timeline, theme, words)
     version = code_version()

@@ -194,17 +194,18 @@ def dump_json(data: object) -> bytes:
 def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
     """The plan's entries for `timeline.json`, `events.json` and `events.csv`: each made
     from every event (so rendered in parallel), with the build's converter."""
-    makers: dict[str, Callable[[Markup], bytes]] = {
-        "timeline.json": lambda markup: dump_json(timeline_json(timeline, words, markup)),
-        "events.json": lambda markup: dump_json(events_json(timeline, words, markup)),
-        "events.csv": lambda markup: events_csv(timeline, words, markup).encode("utf-8"),
+    makers: dict[str, Callable[[Timeline, Markup], bytes]] = {
+        "timeline.json": lambda shown, markup: dump_json(timeline_json(shown, words, markup)),
+        "events.json": lambda shown, markup: dump_json(events_json(shown, words, markup)),
+        "events.csv": lambda shown, markup: events_csv(shown, words, markup).encode("utf-8"),
     }
     for path, make in makers.items():
         yield Page((path,), "", (timeline.events,), _one(path, make))
 
 
-def _one(path: str, make: Callable[[Markup], bytes]) -> Callable[[Markup], Iterator[Output]]:
-    def outputs(markup: Markup) -> Iterator[Output]:
-        yield Output(path, make(markup))
+def _one(path: str, make: Callable[[Timeline, Markup], bytes]
+         ) -> Callable[[Markup, Timeline], Iterator[Output]]:
+    def outputs(markup: Markup, shown: Timeline) -> Iterator[Output]:
+        yield Output(path, make(shown, markup))
 
     return outputs

@@ -207,8 +207,8 @@ def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Pa
         base = timeline.site.base_url
         listed = page_paths(timeline) if base else []
 
-        def make(markup: Markup) -> Iterator[Output]:
-            yield Output("feed.xml", atom(timeline, markup, epoch))
+        def make(markup: Markup, shown: Timeline) -> Iterator[Output]:
+            yield Output("feed.xml", atom(shown, markup, epoch))
             if base:
                 yield from sitemaps(base, listed, epoch)
                 yield robots(base)

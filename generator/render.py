@@ -163,7 +163,9 @@ class Page:
     paths: tuple[str, ...]
     template: str
     inputs: tuple[object, ...]
-    make: Callable[[Markup], Iterator[Output]] | None = field(default=None, compare=False)
+    make: Callable[[Markup, Timeline], Iterator[Output]] | None = field(default=None,
+                                                                          compare=False)
+    """Called with the build's converter and the timeline as displayed (typeset)."""
 
     @property
     def path(self) -> str:
@@ -195,12 +197,10 @@ def plan(timeline: Timeline, extras: Sequence[Extra], words: Words) -> list[Page
                           (actor, tuple(actor_events[actor.id]))))
     if timeline.tags:
         pages.append(Page((urls.TAGS_INDEX,), "directory.html", ("tags", tuple(
-            (urls.tag_path(t.slug), t.label, "", len(tag_events[t.slug]))
-            for t in timeline.tags))))
+            (t, len(tag_events[t.slug])) for t in timeline.tags))))
     if timeline.actors:
         pages.append(Page((urls.ACTORS_INDEX,), "directory.html", ("actors", tuple(
-            (urls.actor_path(a.id), a.name, a.role or "", len(actor_events[a.id]))
-            for a in by_name(timeline.actors)))))
+            (a, len(actor_events[a.id])) for a in by_name(timeline.actors)))))
     pages.append(Page(("404.html",), "404.html", ()))
     for extra in extras:
         pages.extend(extra(timeline, words))
@@ -235,6 +235,11 @@ class Renderer:
         self.words = words
         self.markup = markup
         self.site = typography.site(timeline.site)
+        self.typeset = typography.Typesetter(timeline)
+        self._shown: Timeline | None = None
+        """The whole timeline typeset, made when a generated file first needs it."""
+        tags = tuple(self.typeset.tags[t.slug] for t in timeline.tags)
+        actors = tuple(self.typeset.actors[a.id] for a in timeline.actors)
         self.memo: dict[tuple[object, ...], Any] = {} if memo is None else memo
         self.key: Callable[[Event], object] = key or (lambda e: e.id)
         self.common = {
@@ -242,9 +247,9 @@ class Renderer:
             "t": words.text,
             "lang": self.site.language,
             "description": trusted(markup.inline(self.site.description)),
-            "tags": timeline.tags,
-            "actors": timeline.actors,
-            "actors_by_name": by_name(timeline.actors),
+            "tags": tags,
+            "actors": actors,
+            "actors_by_name": by_name(actors),
             "browse_limit": BROWSE_LIMIT,
             "linked_data": LinkedData(self.site),
         }
@@ -268,10 +273,25 @@ class Renderer:
     def render(self, page: Page) -> Iterator[Output]:
         """The file or files of one entry of the plan."""
         if page.make is not None:
-            yield from page.make(self.markup)
+            if self._shown is None:
+                self._shown = self.typeset.timeline()
+            yield from page.make(self.markup, self._shown)
             return
-        context = getattr(self, "_" + page.template.removesuffix(".html"))(*page.inputs)
+        inputs = [self._display(item) for item in page.inputs]
+        context = getattr(self, "_" + page.template.removesuffix(".html"))(*inputs)
         yield self._page(page.template, page.path, context)
+
+    def _display(self, item: object) -> Any:
+        """An input of the plan as pages show it: its plain text typeset."""
+        if isinstance(item, Event):
+            return self.typeset.event(item)
+        if isinstance(item, Tag):
+            return self.typeset.tag(item)
+        if isinstance(item, Actor):
+            return self.typeset.actor(item)
+        if isinstance(item, tuple):
+            return tuple(self._display(x) for x in item)
+        return item
 
     def _page(self, template: str, path: str, context: dict[str, object]) -> Output:
         root = urls.root_of(path)
@@ -319,12 +339,15 @@ class Renderer:
 
     _tag = _actor = _group
 
-    def _directory(self, kind: str, entries: tuple[tuple[str, str, str, int], ...]
+    def _directory(self, kind: str, entries: tuple[tuple[Tag | Actor, int], ...]
                    ) -> dict[str, object]:
         """The page listing every tag or every actor, with their number of events."""
         return {"heading": self.words.text[kind], "entries": [
-            {"path": p, "label": label, "detail": detail, "count": n}
-            for p, label, detail, n in entries]}
+            {"path": urls.tag_path(item.slug), "label": item.label, "detail": "", "count": n}
+            if isinstance(item, Tag) else
+            {"path": urls.actor_path(item.id), "label": item.name, "detail": item.role or "",
+             "count": n}
+            for item, n in entries]}
 
     def _404(self) -> dict[str, object]:
         return {}
@@ -358,7 +381,7 @@ def assets(theme: Theme) -> Page:
     """The theme's static files, as one entry of the plan (its inputs are their bytes)."""
     files = theme.assets()
 
-    def make(markup: Markup) -> Iterator[Output]:
+    def make(markup: Markup, timeline: Timeline) -> Iterator[Output]:
         return (Output(path, data) for path, data in files.items())
 
     return Page(tuple(files), "", (tuple(files.items()),), make)

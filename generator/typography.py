@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .config import Site
-from .model import Actor, Citation, Event, Source, Timeline
+from .model import Actor, Citation, Event, Source, Tag, Timeline
 
 VERSION = 1
 """Raised whenever a rule changes, so that nothing typeset by older rules is reused."""
@@ -132,8 +132,9 @@ def html(value: str, language: str | None) -> str:
     return "".join(out)
 
 
-def timeline(value: Timeline) -> Timeline:
-    """The timeline with every plain-text field of its events typeset, for display.
+class Typesetter:
+    """Typesets a timeline's plain-text fields for display, event by event on demand, so
+    that a rebuild typesets only the events of the pages it renders.
 
     Markdown fields stay as typed: markup.Markup typesets their HTML. A source's
     title and the quotes drawn from it follow the source's language; the rest, the
@@ -141,39 +142,58 @@ def timeline(value: Timeline) -> Timeline:
     The site's settings stay as typed (its title names the feed's ids, which must
     never change): pages and exports show `site(...)`.
     """
-    site = value.site
-    lang = site.language
-    sources: dict[Source, Source] = {}
 
-    def source(s: Source) -> Source:
-        done = sources.get(s)
+    def __init__(self, value: Timeline) -> None:
+        self.value = value
+        self.lang = lang = value.site.language
+        self._sources: dict[Source, Source] = {}
+        self._events: dict[str, Event] = {}
+        self.tags = {t.slug: replace(t, label=text(t.label, lang)) for t in value.tags}
+        self.actors = {a.id: _actor(a, lang) for a in value.actors}
+
+    def _source(self, s: Source) -> Source:
+        done = self._sources.get(s)
         if done is None:
-            own = s.language or lang
-            done = sources[s] = replace(
-                s, title=text(s.title, own), description=text(s.description, lang),
+            own = s.language or self.lang
+            done = self._sources[s] = replace(
+                s, title=text(s.title, own), description=text(s.description, self.lang),
                 publisher=text(s.publisher, own) if s.publisher else None,
                 author=text(s.author, own) if s.author else None)
         return done
 
-    tags = {t.slug: replace(t, label=text(t.label, lang)) for t in value.tags}
-    actors = {a.id: _actor(a, lang) for a in value.actors}
+    def tag(self, t: Tag) -> Tag:
+        return self.tags.get(t.slug) or replace(t, label=text(t.label, self.lang))
 
-    def event(e: Event) -> Event:
+    def actor(self, a: Actor) -> Actor:
+        return self.actors.get(a.id) or _actor(a, self.lang)
+
+    def event(self, e: Event) -> Event:
+        done = self._events.get(e.id)
+        if done is None:
+            lang = self.lang
+            done = self._events[e.id] = replace(
+                e, title=text(e.title, lang),
+                tags=tuple(self.tag(t) for t in e.tags),
+                actors=tuple(self.actor(a) for a in e.actors),
+                citations=tuple(
+                    Citation(self._source(c.source),
+                             text(c.quote, c.source.language or lang) if c.quote else None)
+                    for c in e.citations))
+        return done
+
+    def timeline(self) -> Timeline:
+        """The whole timeline typeset."""
         return replace(
-            e, title=text(e.title, lang),
-            tags=tuple(tags.get(t.slug) or replace(t, label=text(t.label, lang))
-                       for t in e.tags),
-            actors=tuple(actors.get(a.id) or _actor(a, lang) for a in e.actors),
-            citations=tuple(Citation(source(c.source), text(c.quote, c.source.language
-                                                             or lang) if c.quote else None)
-                            for c in e.citations))
+            self.value,
+            events=tuple(self.event(e) for e in self.value.events),
+            tags=tuple(self.tags[t.slug] for t in self.value.tags),
+            actors=tuple(self.actors[a.id] for a in self.value.actors),
+        )
 
-    return replace(
-        value,
-        events=tuple(event(e) for e in value.events),
-        tags=tuple(tags[t.slug] for t in value.tags),
-        actors=tuple(actors[a.id] for a in value.actors),
-    )
+
+def timeline(value: Timeline) -> Timeline:
+    """The timeline with every plain-text field of its events typeset, for display."""
+    return Typesetter(value).timeline()
 
 
 def site(value: Site) -> Site:

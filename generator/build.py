@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, exports, feeds, render, shards, typography
-from .errors import FriseError
+from .errors import ContentErrors, FriseError
 from .fingerprint import Fingerprints, code_version
 from .loader import NodeStore, load_project
 from .markup import convert_all
@@ -20,7 +20,7 @@ from .model import Timeline
 from .output import Tree, check_output_folder, holds_exactly, write_tree
 from .render import Output, Page, Renderer
 from .templates import Theme, Words, load_theme
-from .validate import validate
+from .validate import setting_location, validate
 
 
 @dataclass(slots=True)
@@ -85,6 +85,11 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
     clock.lap("load")
     theme = load_theme(project)
     timeline = validate(raw, drafts=drafts, languages=theme.languages())
+    try:  # found by `check` too, and shown at site.yaml's `output` line, as typed there
+        check_output_folder(project, project / timeline.site.output)
+    except FriseError as exc:
+        message = exc.message.replace(str(project / timeline.site.output), timeline.site.output)
+        raise ContentErrors([FriseError(message, setting_location(raw, "output"))]) from None
     if base_url is not None:
         if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", base_url):
             raise FriseError(f"--base-url must be an absolute http or https URL such as "

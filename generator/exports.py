@@ -14,7 +14,7 @@ from html import escape
 
 from . import typography, urls
 from .dates import PartialDate, format_range
-from .markup import Markup
+from .markup import Markup, at_root
 from .model import Citation, Event, Source, Timeline
 from .render import Output, Page
 from .templates import Words
@@ -157,15 +157,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text_cell(text: str) -> str:
-    """A text cell no spreadsheet runs as a formula (OWASP CSV injection): a leading
+    """A plain-text cell as TimelineJS reads it, as HTML (so `<` and `&` are
+    escaped), and that no spreadsheet runs as a formula (OWASP CSV injection): a leading
     `=`, `+`, `-` or `@` gets an apostrophe, which spreadsheets read as "text"."""
+    text = escape(text, quote=False)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def events_csv(timeline: Timeline, words: Words, markup: Markup) -> str:
     """A TimelineJS sheet: a `title` row, then one row per event, HTML in Text.
 
-    The headline stays plain text, as people type it in the sheet; dates follow
+    The headline is plain text escaped as HTML, since TimelineJS renders it so; dates follow
     TimelineJS's year numbering; the group is the first tag's label.
     """
     site = typography.site(timeline.site)
@@ -206,6 +208,7 @@ def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
 def _one(path: str, make: Callable[[Timeline, Markup], bytes]
          ) -> Callable[[Markup, Timeline], Iterator[Output]]:
     def outputs(markup: Markup, shown: Timeline) -> Iterator[Output]:
-        yield Output(path, make(shown, markup))
+        root = shown.site.base_url or ""  # links to events: from the site's root
+        yield Output(path, at_root(make(shown, markup).decode("utf-8"), root).encode("utf-8"))
 
     return outputs

@@ -20,7 +20,7 @@ from . import typography, urls
 from .dates import PartialDate
 from .errors import FriseError
 from .exports import published
-from .markup import Markup
+from .markup import Markup, at_root
 from .model import Event, Timeline
 from .render import Output, Page
 from .templates import Words
@@ -208,7 +208,8 @@ def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Pa
         listed = page_paths(timeline) if base else []
 
         def make(markup: Markup, shown: Timeline) -> Iterator[Output]:
-            yield Output("feed.xml", atom(shown, markup, epoch))
+            yield Output("feed.xml", at_root(atom(shown, markup, epoch).decode("utf-8"),
+                                             base or "").encode("utf-8"))
             if base:
                 yield from sitemaps(base, listed, epoch)
                 yield robots(base)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -24,7 +25,47 @@ TAGS = {
 }
 ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"align"},
               "td": {"align"}}
-SCHEMES = {"http", "https", "mailto"}
+ROOT = "frise-root:/"
+"""Stands for the page's way back to the site's root in converted HTML, until the page
+that shows it is known (`at_root`): the same text is shown at several depths."""
+SCHEMES = {"http", "https", "mailto", ROOT.split(":")[0]}
+
+
+EVENT_LINK = re.compile(r"event:([a-z0-9-]{1,80})(#[^\s]*)?")
+"""How an editor links to another event: `[la visite d'Herzog](event:2022-05-30-herzog)`."""
+_EVENT_HREF = re.compile(r'href="event:([a-z0-9-]{1,80})(#[^"]*)?"')
+_LINKS = re.compile(
+    r"\]\(\s*<([^>\n]*)>"                      # [text](<target>)
+    r"|\]\(\s*((?:[^\s()]|\([^\s()]*\))+)"         # [text](target "title"), (x) kept
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)"   # [ref]: target
+    r"|<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*)>"      # <scheme:target>
+    r"|\bhref\s*=\s*[\"']([^\"']*)",               # raw HTML
+    re.MULTILINE)
+
+
+def find_links(text: str) -> list[tuple[str, int]]:
+    """Every link target an editor wrote in a Markdown text, with its offset, in order."""
+    if "](" not in text and "]:" not in text and "<" not in text:
+        return []  # the common case, kept cheap
+    found = []
+    for match in _LINKS.finditer(text):
+        group = next(g for g in range(1, 6) if match.group(g) is not None)
+        found.append((match.group(group), match.start(group)))
+    return found
+
+
+def at_root(html: str, root: str) -> str:
+    """The HTML with its links to other events made relative to a page at `root`
+    ('' for the index, '../../' for an event's page, or the site's absolute URL)."""
+    return html.replace(ROOT, root) if ROOT in html else html
+
+
+def _event_links(html: str) -> str:
+    """`event:<id>` links → the event's page, from the site's root (see `ROOT`)."""
+    if "event:" not in html:
+        return html
+    return _EVENT_HREF.sub(
+        lambda m: f'href="{ROOT}events/{m.group(1)}/index.html{m.group(2) or ""}"', html)
 
 
 PARALLEL_FROM = 2000
@@ -62,7 +103,8 @@ class Markup:
         if html is None:
             cached = self.unchecked.pop(text, None)
             html = self.known[text] = sanitize(
-                cached if cached is not None else self._md.reset().convert(text))
+                cached if cached is not None
+                else _event_links(self._md.reset().convert(text)))
         done = self._typeset[text] = typography.html(html, self.language)
         return done
 

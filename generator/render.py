@@ -16,7 +16,7 @@ from . import timeline as tl
 from . import typography, urls
 from .dates import PartialDate, format_date, format_range, range_parts
 from .linked_data import LinkedData
-from .markup import Markup, trusted
+from .markup import Markup, at_root, trusted
 from .model import Actor, Event, Source, Tag, Timeline
 from .templates import Theme, Words, template_error
 
@@ -306,7 +306,7 @@ class Renderer:
             raise template_error(exc) from None
         except (TypeError, AttributeError, KeyError, ValueError) as exc:
             raise template_error(exc) from None
-        return Output(path, html.encode("utf-8"))
+        return Output(path, at_root(html, root).encode("utf-8"))
 
     def _index(self, events: Sequence[Event], counts: tuple[tuple[str, int], ...]
                ) -> dict[str, object]:

@@ -118,6 +118,7 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
             memory.nodes = store.next_build()
     if not memory:  # a failed build writes nothing, not even its cache
         cache.save_nodes(project, code_version(), store)
+    del store  # the nodes are not needed to render: free them before the workers fork
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output
     report.files, report.rendered = write(project, output, timeline, theme,

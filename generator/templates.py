@@ -103,6 +103,7 @@ def load_theme(project: Path) -> Theme:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a theme is loaded afresh for each build: no need to stat templates
     )
     env.filters["publishers"] = publishers
     return Theme(env, tuple(folders))

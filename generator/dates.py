@@ -184,8 +184,16 @@ def _era_bc(locale: str) -> str:
     return str(Locale.parse(locale).eras["abbreviated"][0])
 
 
-@lru_cache(maxsize=4096)
 def _plain(year: int, month: int | None, day: int | None, locale: str, with_year: bool) -> str:
+    text = _pattern(month, day, locale, with_year)
+    year_text = str(year) if year >= 1 else f"{1 - year} {_era_bc(locale)}"
+    return text.replace("{year}", year_text) if with_year or month is None else text
+
+
+@lru_cache(maxsize=4096)
+def _pattern(month: int | None, day: int | None, locale: str, with_year: bool) -> str:
+    """The date in words with `{year}` for its year: Babel is slow, and a timeline of
+    thousands of events has only a few hundred days of the year to write."""
     if month is None:
         text = "{year}"
     elif day is None and not with_year:  # Babel's "MMMM" skeleton gives "Mar" in English
@@ -198,8 +206,7 @@ def _plain(year: int, month: int | None, day: int | None, locale: str, with_year
         )
     if day == 1 and locale.split("_")[0] == "fr":  # French writes the first "1er"
         text = re.sub(r"(?<![0-9])1(?![0-9])", "1er", text, count=1)
-    year_text = str(year) if year >= 1 else f"{1 - year} {_era_bc(locale)}"
-    return text.replace("{year}", year_text) if with_year or month is None else text
+    return text
 
 
 def format_date(date: PartialDate, words: DateWords, with_year: bool = True) -> str:

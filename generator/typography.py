@@ -38,16 +38,16 @@ _WORD_END = r"[^\W_]|[)\]»”’]"
 _OPENS_AFTER = re.compile(r"(?:^|[\s(\[{«“‘—–-])$")
 """A quote mark after these (or at the start) opens; anywhere else it closes."""
 
-_FR_RULES: list[tuple[str, re.Pattern[str], str]] = [
+_FR_RULES: list[tuple[re.Pattern[str], re.Pattern[str], str]] = [
     # (characters one of which the text must hold for the rule to apply, rule, replacement)
-    (":", re.compile(r"[ \t\r\n\u00a0\u202f]+(?=:)"), NBSP),
-    (";!?%", re.compile(r"[ \t\r\n\u00a0\u202f]+(?=[;!?%])"), NNBSP),
-    (":", re.compile(rf"(?<={_WORD_END}):(?=\s|$)"), NBSP + ":"),
-    (";!?", re.compile(rf"(?<={_WORD_END})([;!?])(?=\s|$)"), NNBSP + r"\1"),
-    ("«", re.compile(r"«[ \t\r\n\u00a0\u202f]*"), "«" + NBSP),
-    ("»", re.compile(r"[ \t\r\n\u00a0\u202f]*»"), NBSP + "»"),
-    ("%", re.compile(r"(?<=\d)%"), NNBSP + "%"),
-    ("0123456789", re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NNBSP),
+    (re.compile(":"), re.compile(r"[ \t\r\n\u00a0\u202f]+(?=:)"), NBSP),
+    (re.compile("[;!?%]"), re.compile(r"[ \t\r\n\u00a0\u202f]+(?=[;!?%])"), NNBSP),
+    (re.compile(":"), re.compile(rf"(?<={_WORD_END}):(?=\s|$)"), NBSP + ":"),
+    (re.compile("[;!?]"), re.compile(rf"(?<={_WORD_END})([;!?])(?=\s|$)"), NNBSP + r"\1"),
+    (re.compile("«"), re.compile(r"«[ \t\r\n\u00a0\u202f]*"), "«" + NBSP),
+    (re.compile("»"), re.compile(r"[ \t\r\n\u00a0\u202f]*»"), NBSP + "»"),
+    (re.compile("%"), re.compile(r"(?<=\d)%"), NNBSP + "%"),
+    (re.compile("[0-9]"), re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), NNBSP),
 ]
 
 
@@ -83,7 +83,7 @@ def _french(text: str, context: str = "") -> str:
     text = _quotes(text.replace("'", "’"), context, ("«" + NBSP, NBSP + "»"), ("’", "’"))
     joined = context[-1:] + text
     for needs, pattern, replacement in _FR_RULES:
-        if any(char in joined for char in needs):  # most rules don't apply: skip them
+        if needs.search(joined):  # most rules don't apply: skip them
             joined = pattern.sub(replacement, joined)
     return joined[len(context[-1:]):]  # the previous node's last character is not ours
 

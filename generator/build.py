@@ -1,5 +1,10 @@
 """`build(project)`: the stages in order. Everything is read and checked before
-anything is written; a failure raises and leaves the last good site alone."""
+anything is written; a failure raises and leaves the last good site alone.
+
+load (only changed files parsed) → validate (always whole) → plan every file →
+fingerprint each → take unchanged files from the current site, render the rest in
+shards → swap the new site in → record the manifest.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from typing import Any
 
 from . import cache, exports, feeds, render, shards, typography
 from .errors import ContentErrors, FriseError
-from .fingerprint import Fingerprints, code_version
+from .fingerprint import Fingerprints, code_version, theme_digest
 from .loader import NodeStore, load_project
-from .markup import convert_all
+from .markup import Markup, convert_all
 from .model import Timeline
 from .output import Tree, check_output_folder, holds_exactly, write_tree
 from .render import Output, Page, Renderer
@@ -30,9 +35,9 @@ class Report:
     events: int = 0
     files: int = 0
     rendered: int = 0
+    """Files rendered; the others were taken unchanged from the current site."""
     parsed: int = 0
     """Content files parsed; the others were unchanged since the last build."""
-    """Files rendered; the others were taken unchanged from the current site."""
     output: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -55,7 +60,8 @@ class _Clock:
 @dataclass(slots=True)
 class Memory:
     """What one build hands the next in the same process (`frise serve`): the files it
-    parsed and the Markdown it converted. Without one, both are kept in `.frise-cache/`.
+    parsed, the Markdown it converted and typeset, the views and cards of events.
+    Without one, parsed files and Markdown are kept in `.frise-cache/`.
     """
 
     nodes: NodeStore = field(default_factory=NodeStore)
@@ -67,10 +73,13 @@ class Memory:
     """Typeset HTML by language, then by Markdown text."""
     fragments: dict[tuple[object, ...], Any] = field(default_factory=dict)
     """Views and cards of events, by the events' fingerprints (see render.Renderer)."""
+    theme: tuple[bytes, Theme] | None = None
+    """The last build's theme (its templates compiled), by the digest of its files."""
 
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
-          store: NodeStore | None = None) -> tuple[Timeline, Theme, Report]:
+          store: NodeStore | None = None, memory: Memory | None = None,
+          ) -> tuple[Timeline, Theme, Report]:
     """Loads and validates the whole project; raises ContentErrors listing every problem.
 
     Writes nothing. Files whose bytes are in `store` (by default, the cache the last build
@@ -84,6 +93,11 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
     report.parsed = store.parsed
     clock.lap("load")
     theme = load_theme(project)
+    if memory is not None:  # serve: the theme of the last build, its templates compiled
+        digest = theme_digest(theme)
+        if memory.theme is not None and memory.theme[0] == digest:
+            theme = memory.theme[1]
+        memory.theme = (digest, theme)
     timeline = validate(raw, drafts=drafts, languages=theme.languages())
     try:  # found by `check` too, and shown at site.yaml's `output` line, as typed there
         check_output_folder(project, project / timeline.site.output)
@@ -112,7 +126,7 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     """
     store = memory.nodes if memory else cache.load_nodes(project, code_version())
     try:
-        timeline, theme, report = check(project, drafts, base_url, store)
+        timeline, theme, report = check(project, drafts, base_url, store, memory)
     finally:  # serve keeps what was parsed even when the content has errors
         if memory:
             memory.nodes = store.next_build()
@@ -131,6 +145,11 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
                             "and robots.txt, which need absolute URLs, are not written; "
                             "set base_url (or use --base-url) before publishing")
     return report
+
+
+SERVE_ALONE = 1000
+"""`frise serve` renders fewer pages than this in its own process: what a save changes
+renders faster with the views and cards kept from the last save than on fresh workers."""
 
 
 def site_plan(timeline: Timeline, theme: Theme, words: Words) -> list[Page]:
@@ -162,18 +181,49 @@ def typeset(words: Words) -> Words:
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
           memory: Memory | None = None) -> tuple[int, int]:
     """Renders what changed since the current site was built, takes the rest from it,
-    and swaps the new site in. Returns the number of files, and of files rendered.
-
-    A file is taken from the current site only when its fingerprint equals the one the
-    manifest recorded for it and the file is still the one frise wrote (same inode,
-    size and time): anything else is rendered again.
-    """
+    and swaps the new site in. Returns the number of files, and of files rendered."""
     words = typeset(theme.words(timeline.site.language))
     pages = site_plan(timeline, theme, words)
     prints = Fingerprints(timeline, theme, words)
     version = code_version()
     keys = [prints.page(page) for page in pages]
-    old = cache.load_manifest(project, output, version)
+    todo, kept = _unchanged(pages, keys, cache.load_manifest(project, output, version), output)
+    paths = [path for page in pages for path in page.paths]
+    if not todo:
+        check_output_folder(project, output)
+        if holds_exactly(output, paths):
+            return len(paths), 0  # the current site is already this build's, byte for byte
+    markup, unchecked = _converter(project, timeline, todo, memory)
+    renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event)
+                if memory else Renderer(timeline, theme, words, markup))
+
+    if memory and len(todo) < SERVE_ALONE:
+        workers = 1  # in this process, where the views and cards it makes are kept
+
+    def fill(tree: Tree) -> int:
+        for path in kept:
+            tree.take(path)
+        return len(kept) + shards.render_into(tree, renderer, todo, workers)
+
+    cache.forget_manifest(project, output)
+    count = write_tree(project, output, paths, fill)
+    cache.save_manifest(project, output, version, {
+        path: (key, identity) for page, key in zip(pages, keys, strict=True)
+        for path in page.paths if (identity := cache.file_stat(output / path))})
+    if memory:  # the fragments of events that are gone or changed are dropped
+        current = {prints.event(e) for e in timeline.events}
+        memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
+    if todo:
+        _keep_markdown(project, markup, render.markdown_texts(pages, timeline), unchecked,
+                       memory)
+    return count, count - len(kept)
+
+
+def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, cache.Stat]],
+               output: Path) -> tuple[list[Page], list[str]]:
+    """The pages to render, and the files to take from the current site: those whose
+    fingerprint equals the one the manifest recorded and which are still the files
+    frise wrote (same device, inode, size and time). Anything else is rendered."""
     todo: list[Page] = []
     kept: list[str] = []
     for page, key in zip(pages, keys, strict=True):
@@ -182,7 +232,13 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
             kept.extend(page.paths)
         else:
             todo.append(page)
-    wanted = render.markdown_texts(pages, timeline)
+    return todo, kept
+
+
+def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memory | None
+               ) -> tuple[Markup, dict[str, str]]:
+    """A Markdown converter holding every text the pages to render show; the cached
+    conversions it started from come back too, to know what to save."""
     known: dict[str, str] = {}
     unchecked: dict[str, str] = {}
     if todo and memory:
@@ -194,35 +250,16 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     language = timeline.site.language
     markup = convert_all(render.markdown_texts(todo, timeline), known, unchecked, language,
                          memory.typeset.setdefault(language, {}) if memory else None)
-    renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event)
-                if memory else Renderer(timeline, theme, words, markup))
+    return markup, unchecked
 
-    def fill(tree: Tree) -> int:
-        for path in kept:
-            tree.take(path)
-        return len(kept) + shards.render_into(tree, renderer, todo, workers)
 
-    paths = [path for page in pages for path in page.paths]
-    if not todo:
-        check_output_folder(project, output)
-        if holds_exactly(output, paths):
-            return len(paths), 0  # the current site is already this build's, byte for byte
-    cache.forget_manifest(project, output)
-    count = write_tree(project, output, paths, fill)
-    manifest: dict[str, tuple[str, cache.Stat]] = {}
-    for page, key in zip(pages, keys, strict=True):
-        for path in page.paths:
-            identity = cache.file_stat(output / path)
-            if identity is not None:
-                manifest[path] = (key, identity)
-    cache.save_manifest(project, output, version, manifest)
-    if memory:  # the fragments of events that are gone or changed are dropped
-        current = {prints.event(e) for e in timeline.events}
-        memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
-    if todo and memory:
+def _keep_markdown(project: Path, markup: Markup, wanted: set[str],
+                   unchecked: dict[str, str], memory: Memory | None) -> None:
+    """Keeps the conversions of the texts the site shows (and no others, so that the
+    cache never outgrows the content): in memory for serve, else in `.frise-cache/`."""
+    if memory:
         memory.markdown = {k: v for k, v in markup.known.items() if k in wanted}
         memory.unchecked = {k: v for k, v in markup.unchecked.items() if k in wanted}
-    elif todo:
+    else:
         cache.save(project, {k: v for k, v in markup.entries().items() if k in wanted},
                    set(unchecked))
-    return count, count - len(kept)

@@ -18,7 +18,7 @@ from .errors import FriseError, SourceLocation
 from .output import Tree
 from .render import Page, Renderer
 
-PARALLEL_FROM = 200
+PARALLEL_FROM = 5000
 """Below this much work (about the number of cards the pages to render draw; see
 `_weight`), forking workers costs more than it saves."""
 SHARD = 50

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
@@ -64,8 +65,11 @@ def _absolute_url(value: str) -> bool:
     return scheme in URL_SCHEMES and bool(host) and value[len(scheme) + 1:].startswith("//")
 
 
+@lru_cache(maxsize=1024)
 def normalize_quote(text: str) -> str:
-    """Makes a quote comparable: one kind of quote mark, apostrophe and space."""
+    """Makes a quote comparable: one kind of quote mark, apostrophe and space. Kept for
+    the source texts, which a process that builds again and again (`frise serve`)
+    would otherwise normalise at every save."""
     text = _GUILLEMET_SPACES.sub("", unicodedata.normalize("NFC", text))
     return _SPACES.sub(" ", text.translate(_QUOTES)).strip()
 

@@ -1,5 +1,10 @@
 """`build(project)`: the stages in order. Everything is read and checked before
-anything is written; a failure raises and leaves the last good site alone."""
+anything is written; a failure raises and leaves the last good site alone.
+
+load (only changed files parsed) → validate (always whole) → plan every file →
+fingerprint each → take unchanged files from the current site, render the rest in
+shards → swap the new site in → record the manifest.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from . import cache, exports, feeds, render, search, shards
-from .errors import FriseError
-from .fingerprint import Fingerprints, code_version
+from . import cache, exports, feeds, render, search, shards, typography
+from .errors import ContentErrors, FriseError
+from .fingerprint import Fingerprints, code_version, theme_digest
 from .loader import NodeStore, load_project
-from .markup import convert_all
+from .markup import Markup, convert_all
 from .model import Timeline
 from .output import Tree, check_output_folder, holds_exactly, write_tree
 from .render import Output, Page, Renderer
 from .templates import Theme, Words, load_theme
-from .validate import validate
+from .validate import setting_location, validate
 
 
 @dataclass(slots=True)
@@ -29,9 +35,9 @@ class Report:
     events: int = 0
     files: int = 0
     rendered: int = 0
+    """Files rendered; the others were taken unchanged from the current site."""
     parsed: int = 0
     """Content files parsed; the others were unchanged since the last build."""
-    """Files rendered; the others were taken unchanged from the current site."""
     output: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -54,15 +60,26 @@ class _Clock:
 @dataclass(slots=True)
 class Memory:
     """What one build hands the next in the same process (`frise serve`): the files it
-    parsed and the Markdown it converted. Without one, both are kept in `.frise-cache/`.
+    parsed, the Markdown it converted and typeset, the views and cards of events.
+    Without one, parsed files and Markdown are kept in `.frise-cache/`.
     """
 
     nodes: NodeStore = field(default_factory=NodeStore)
     markdown: dict[str, str] = field(default_factory=dict)
+    """Sanitised conversions of this process."""
+    unchecked: dict[str, str] | None = None
+    """Conversions read from `.frise-cache/`, to sanitise on use; None until first read."""
+    typeset: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Typeset HTML by language, then by Markdown text."""
+    fragments: dict[tuple[object, ...], Any] = field(default_factory=dict)
+    """Views and cards of events, by the events' fingerprints (see render.Renderer)."""
+    theme: tuple[bytes, Theme] | None = None
+    """The last build's theme (its templates compiled), by the digest of its files."""
 
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
-          store: NodeStore | None = None) -> tuple[Timeline, Theme, Report]:
+          store: NodeStore | None = None, memory: Memory | None = None,
+          ) -> tuple[Timeline, Theme, Report]:
     """Loads and validates the whole project; raises ContentErrors listing every problem.
 
     Writes nothing. Files whose bytes are in `store` (by default, the cache the last build
@@ -76,7 +93,17 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
     report.parsed = store.parsed
     clock.lap("load")
     theme = load_theme(project)
+    if memory is not None:  # serve: the theme of the last build, its templates compiled
+        digest = theme_digest(theme)
+        if memory.theme is not None and memory.theme[0] == digest:
+            theme = memory.theme[1]
+        memory.theme = (digest, theme)
     timeline = validate(raw, drafts=drafts, languages=theme.languages())
+    try:  # found by `check` too, and shown at site.yaml's `output` line, as typed there
+        check_output_folder(project, project / timeline.site.output)
+    except FriseError as exc:
+        message = exc.message.replace(str(project / timeline.site.output), timeline.site.output)
+        raise ContentErrors([FriseError(message, setting_location(raw, "output"))]) from None
     if base_url is not None:
         if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", base_url):
             raise FriseError(f"--base-url must be an absolute http or https URL such as "
@@ -99,12 +126,13 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     """
     store = memory.nodes if memory else cache.load_nodes(project, code_version())
     try:
-        timeline, theme, report = check(project, drafts, base_url, store)
+        timeline, theme, report = check(project, drafts, base_url, store, memory)
     finally:  # serve keeps what was parsed even when the content has errors
         if memory:
             memory.nodes = store.next_build()
     if not memory:  # a failed build writes nothing, not even its cache
         cache.save_nodes(project, code_version(), store)
+    del store  # the nodes are not needed to render: free them before the workers fork
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output
     report.files, report.rendered = write(project, output, timeline, theme,
@@ -119,6 +147,11 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     return report
 
 
+SERVE_ALONE = 1000
+"""`frise serve` renders fewer pages than this in its own process: what a save changes
+renders faster with the views and cards kept from the last save than on fresh workers."""
+
+
 def site_plan(timeline: Timeline, theme: Theme, words: Words) -> list[Page]:
     """Every file of the site: pages, exports and feeds, assets."""
     epoch = feeds.source_date_epoch(os.environ)
@@ -130,29 +163,67 @@ def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None =
                 ) -> Iterator[Output]:
     """Every file of the site, one at a time, rendered in this process (for tests and
     tools: `build` renders only what changed, across processes)."""
-    words = theme.words(timeline.site.language)
+    words = typeset(theme.words(timeline.site.language))
     pages = site_plan(timeline, theme, words)
-    renderer = Renderer(timeline, theme, words,
-                        convert_all(render.markdown_texts(pages, timeline), known))
+    markup = convert_all(render.markdown_texts(pages, timeline), known,
+                         language=timeline.site.language)
+    renderer = Renderer(timeline, theme, words, markup)
     for page in pages:
         yield from renderer.render(page)
+
+
+def typeset(words: Words) -> Words:
+    """The interface words as the language's typography wants them (the timeline's
+    plain text is typeset by the renderer, its Markdown as it is converted)."""
+    return replace(words, text=typography.words(words.text, words.language))
 
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
           memory: Memory | None = None) -> tuple[int, int]:
     """Renders what changed since the current site was built, takes the rest from it,
-    and swaps the new site in. Returns the number of files, and of files rendered.
-
-    A file is taken from the current site only when its fingerprint equals the one the
-    manifest recorded for it and the file is still the one frise wrote (same inode,
-    size and time): anything else is rendered again.
-    """
-    words = theme.words(timeline.site.language)
+    and swaps the new site in. Returns the number of files, and of files rendered."""
+    words = typeset(theme.words(timeline.site.language))
     pages = site_plan(timeline, theme, words)
     prints = Fingerprints(timeline, theme, words)
     version = code_version()
     keys = [prints.page(page) for page in pages]
-    old = cache.load_manifest(project, output, version)
+    todo, kept = _unchanged(pages, keys, cache.load_manifest(project, output, version), output)
+    paths = [path for page in pages for path in page.paths]
+    if not todo:
+        check_output_folder(project, output)
+        if holds_exactly(output, paths):
+            return len(paths), 0  # the current site is already this build's, byte for byte
+    markup, unchecked = _converter(project, timeline, todo, memory)
+    renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event)
+                if memory else Renderer(timeline, theme, words, markup))
+
+    if memory and len(todo) < SERVE_ALONE:
+        workers = 1  # in this process, where the views and cards it makes are kept
+
+    def fill(tree: Tree) -> int:
+        for path in kept:
+            tree.take(path)
+        return len(kept) + shards.render_into(tree, renderer, todo, workers)
+
+    cache.forget_manifest(project, output)
+    count = write_tree(project, output, paths, fill)
+    cache.save_manifest(project, output, version, {
+        path: (key, identity) for page, key in zip(pages, keys, strict=True)
+        for path in page.paths if (identity := cache.file_stat(output / path))})
+    if memory:  # the fragments of events that are gone or changed are dropped
+        current = {prints.event(e) for e in timeline.events}
+        memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
+    if todo:
+        _keep_markdown(project, markup, render.markdown_texts(pages, timeline), unchecked,
+                       memory)
+    return count, count - len(kept)
+
+
+def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, cache.Stat]],
+               output: Path) -> tuple[list[Page], list[str]]:
+    """The pages to render, and the files to take from the current site: those whose
+    fingerprint equals the one the manifest recorded and which are still the files
+    frise wrote (same device, inode, size and time). Anything else is rendered."""
     todo: list[Page] = []
     kept: list[str] = []
     for page, key in zip(pages, keys, strict=True):
@@ -161,36 +232,34 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
             kept.extend(page.paths)
         else:
             todo.append(page)
-    wanted = render.markdown_texts(pages, timeline)
-    cached = (memory.markdown if memory else cache.load(project)) if todo else {}
-    texts = render.markdown_texts(todo, timeline)
-    markup = (convert_all(texts, known=cached) if memory
-              else convert_all(texts, unchecked=cached))
-    renderer = Renderer(timeline, theme, words, markup)
+    return todo, kept
 
-    def fill(tree: Tree) -> int:
-        for path in kept:
-            tree.take(path)
-        return len(kept) + shards.render_into(tree, renderer, todo, workers)
 
-    paths = [path for page in pages for path in page.paths]
-    if not todo:
-        check_output_folder(project, output)
-        if holds_exactly(output, paths):
-            return len(paths), 0  # the current site is already this build's, byte for byte
-    cache.forget_manifest(project, output)
-    count = write_tree(project, output, paths, fill)
-    manifest: dict[str, tuple[str, cache.Stat]] = {}
-    for page, key in zip(pages, keys, strict=True):
-        for path in page.paths:
-            identity = cache.file_stat(output / path)
-            if identity is not None:
-                manifest[path] = (key, identity)
-    cache.save_manifest(project, output, version, manifest)
-    if todo:
-        converted = {k: v for k, v in markup.entries().items() if k in wanted}
-        if memory:
-            memory.markdown = converted
-        else:
-            cache.save(project, converted, set(cached))
-    return count, count - len(kept)
+def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memory | None
+               ) -> tuple[Markup, dict[str, str]]:
+    """A Markdown converter holding every text the pages to render show; the cached
+    conversions it started from come back too, to know what to save."""
+    known: dict[str, str] = {}
+    unchecked: dict[str, str] = {}
+    if todo and memory:
+        if memory.unchecked is None:
+            memory.unchecked = cache.load(project)
+        known, unchecked = memory.markdown, memory.unchecked
+    elif todo:
+        unchecked = cache.load(project)
+    language = timeline.site.language
+    markup = convert_all(render.markdown_texts(todo, timeline), known, unchecked, language,
+                         memory.typeset.setdefault(language, {}) if memory else None)
+    return markup, unchecked
+
+
+def _keep_markdown(project: Path, markup: Markup, wanted: set[str],
+                   unchecked: dict[str, str], memory: Memory | None) -> None:
+    """Keeps the conversions of the texts the site shows (and no others, so that the
+    cache never outgrows the content): in memory for serve, else in `.frise-cache/`."""
+    if memory:
+        memory.markdown = {k: v for k, v in markup.known.items() if k in wanted}
+        memory.unchecked = {k: v for k, v in markup.unchecked.items() if k in wanted}
+    else:
+        cache.save(project, {k: v for k, v in markup.entries().items() if k in wanted},
+                   set(unchecked))

@@ -39,7 +39,8 @@ def _shard(key: str) -> int:
 
 
 def _read_shards(folder: Path) -> dict[str, object]:
-    """Every entry of a sharded cache; a shard that does not parse is skipped."""
+    """Every entry of a sharded cache. Each shard starts with the digest of the rest, so
+    a damaged one is skipped whole rather than half read."""
     data: dict[str, object] = {}
     try:
         files = sorted(folder.glob("*.json"))
@@ -47,7 +48,10 @@ def _read_shards(folder: Path) -> dict[str, object]:
         return data
     for file in files:
         try:
-            shard = json.loads(file.read_text(encoding="utf-8"))
+            digest, _, text = file.read_bytes().partition(b"\n")
+            if digest.decode("ascii") != hashlib.blake2b(text, digest_size=16).hexdigest():
+                continue  # damaged, or not written by frise
+            shard = json.loads(text)
         except (OSError, ValueError):
             continue
         if isinstance(shard, dict):
@@ -84,8 +88,10 @@ def _write_shards(folder: Path, data: Mapping[str, T], before: set[str],
                 file.unlink(missing_ok=True)
                 continue
             tmp = folder / f".{shard:02d}.json.{os.getpid()}"
-            tmp.write_text(json.dumps(entries, ensure_ascii=False, sort_keys=True,
-                                      separators=(",", ":")), encoding="utf-8")
+            text = json.dumps(entries, ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":")).encode("utf-8", "surrogatepass")
+            digest = hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii")
+            tmp.write_bytes(digest + b"\n" + text)
             tmp.replace(file)
     except OSError:
         pass  # a read-only project still builds; only the next build is slower

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .errors import ContentErrors, FriseError
+from .errors import ContentErrors, FriseError, count
 
 if TYPE_CHECKING:
     from .build import Report
@@ -26,7 +26,7 @@ STAGES = ("checking", "rendering", "writing")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _fail(exc: FriseError, fmt: str = "text") -> None:
+def _fail(exc: FriseError, fmt: str = "text", outcome: str = "nothing was written") -> None:
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
     if fmt == "json":
         click.echo(json.dumps({"ok": False, "errors": [e.to_dict() for e in errors]},
@@ -34,7 +34,7 @@ def _fail(exc: FriseError, fmt: str = "text") -> None:
     else:
         for error in errors:
             click.echo(str(error), err=True)
-        click.echo(f"{len(errors)} error(s); nothing was written", err=True)
+        click.echo(f"{count(len(errors), 'error')}; {outcome}", err=True)
     sys.exit(EXIT_CONTENT)
 
 
@@ -155,8 +155,8 @@ def build(project: Path, drafts: bool, base_url: str | None, quiet: bool,
         total = sum(report.seconds.values())
         kept = report.files - report.rendered
         unchanged = f" ({report.rendered} rendered, {kept} unchanged)" if kept else ""
-        click.echo(f"built {report.events} events, {report.files} files{unchanged} into "
-                   f"{report.output} in {total:.2f} s")
+        click.echo(f"built {count(report.events, 'event')}, {count(report.files, 'file')}"
+                   f"{unchanged} into {report.output} in {total:.2f} s")
 
 
 @main.command()
@@ -185,7 +185,7 @@ def check(project: Path, drafts: bool, fmt: str, quiet: bool, verbose: bool) -> 
     elif not quiet:
         if verbose:
             _timings(report)
-        click.echo(f"ok: {report.events} events, no problems")
+        click.echo(f"ok: {count(report.events, 'event')}, no problems")
 
 
 def _split(value: str | None) -> list[str]:
@@ -218,10 +218,10 @@ def new(title: str, date: str, end: str | None, tags: str | None, actors: str | 
     except FriseError as exc:
         _fail(exc)
         return
-    click.echo(_shown(path))
     if not quiet:
-        click.echo("fill in its summary and sources, then save: `frise serve` shows it",
-                   err=True)
+        click.echo(_shown(path))
+        click.echo("fill in its summary and sources, then save: `frise serve` shows it "
+                   "(until then, `frise build` refuses its placeholder)", err=True)
 
 
 @main.command()
@@ -244,7 +244,7 @@ def init(folder: Path, language: str, quiet: bool, verbose: bool) -> None:
     except FriseError as exc:
         _fail(exc)
         return
-    for path in created:
+    for path in created if not quiet else ():
         click.echo(_shown(path))
     if not quiet:
         go = "" if folder == Path(".") else f"cd {_shown(folder)} && "
@@ -316,23 +316,24 @@ def import_(csv_file: Path, project: Path, dry_run: bool, quiet: bool, verbose: 
             written, more = importer.write_events(project, result)
             notes = result.notes + more
             tags_file = project / "content" / "tags.yaml"
-            if written and tags_file.is_file():
+            if written and result.tags:  # without tags.yaml the groups' labels would be lost
                 added = importer.add_tags(tags_file, result.tags)
                 if added and not quiet:
                     click.echo(f"added tags to content/tags.yaml: {', '.join(added)}", err=True)
     except FriseError as exc:
         _fail(exc)
         return
-    for path in written:
+    for path in written if not quiet else ():
         click.echo(_shown(path))
-    for note in notes:
+    for note in notes if not quiet else ():
         click.echo(str(note), err=True)
     if not quiet:
-        click.echo(f"imported {len(written)} event(s); {len(notes)} note(s) about rows or "
-                   "cells not carried over", err=True)
+        click.echo(f"imported {count(len(written), 'event')}; {count(len(notes), 'note')} "
+                   "about rows or cells not carried over", err=True)
     if written:
         try:
             builder.check(project)
         except FriseError as exc:
             click.echo("imported, but the project does not pass `frise check`:", err=True)
-            _fail(exc)
+            _fail(exc, outcome=f"the {count(len(written), 'file')} imported are written; "
+                  "fix them, then run `frise check`")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, get_month_names
 
 _DATE = re.compile(r"(-?)([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)")
 _MONTHS_EN = (
@@ -103,6 +103,46 @@ def _shown(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+_FORMS = ("write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2023, 2023-03, 2023-03-29), "
+          "optionally followed by ~, ? or %")
+_UNPADDED = re.compile(r"(-?)([0-9]{1,4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?([~?%]?)")
+_DAY_FIRST = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})")
+_TIME = re.compile(r"(-?[0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ]|(?<=[0-9])(?=[+Z]))(.*)")
+
+
+def _valid(text: str) -> bool:
+    try:
+        parse_date(text)
+    except DateError:
+        return False
+    return True
+
+
+def _fix(text: str) -> str:
+    """What the editor should write instead of `text`, as precisely as can be told."""
+    day_first = _DAY_FIRST.fullmatch(text)
+    if day_first:
+        a, b, year = day_first.groups()
+        readings = [f"{year}-{m.zfill(2)}-{d.zfill(2)}" for d, m in ((a, b), (b, a))]
+        valid = list(dict.fromkeys(r for r in readings if _valid(r)))
+        if len(valid) == 2:
+            return (f"it is ambiguous: write {valid[0]} if it is day/month/year, or {valid[1]} "
+                    "if it is month/day/year (dates are written YYYY-MM-DD)")
+        if valid:
+            return f"write {valid[0]} (dates are written YYYY-MM-DD)"
+    unpadded = _UNPADDED.fullmatch(text)
+    if unpadded:
+        sign, year, month, day, qual = unpadded.groups()
+        fixed = f"{sign}{year.zfill(4)}-{month.zfill(2)}" + (f"-{day.zfill(2)}" if day else "")
+        if _valid(fixed + qual):
+            return f"write {fixed + qual} (YYYY-MM-DD: four-digit years, two-digit months and days)"
+    timed = _TIME.fullmatch(text)
+    if timed and _valid(timed.group(1)):
+        return (f"a time or time zone ('{_shown(timed.group(2))}') is not part of a date: "
+                f"write {timed.group(1)}")
+    return _FORMS
+
+
 def parse_date(text: str) -> PartialDate:
     """Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, signed, with an EDTF qualifier.
 
@@ -110,10 +150,7 @@ def parse_date(text: str) -> PartialDate:
     """
     match = _DATE.fullmatch(text.strip())
     if not match:
-        raise DateError(
-            f"'{_shown(text)}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD "
-            "(e.g. 2023, 2023-03, 2023-03-29), optionally followed by ~, ? or %"
-        )
+        raise DateError(f"'{_shown(text)}' is not a date: {_fix(text.strip())}")
     sign, year_s, month_s, day_s, qual = match.groups()
     year = -int(year_s) if sign else int(year_s)
     month = int(month_s) if month_s else None
@@ -147,18 +184,29 @@ def _era_bc(locale: str) -> str:
     return str(Locale.parse(locale).eras["abbreviated"][0])
 
 
-@lru_cache(maxsize=4096)
 def _plain(year: int, month: int | None, day: int | None, locale: str, with_year: bool) -> str:
+    text = _pattern(month, day, locale, with_year)
+    year_text = str(year) if year >= 1 else f"{1 - year} {_era_bc(locale)}"
+    return text.replace("{year}", year_text) if with_year or month is None else text
+
+
+@lru_cache(maxsize=4096)
+def _pattern(month: int | None, day: int | None, locale: str, with_year: bool) -> str:
+    """The date in words with `{year}` for its year: Babel is slow, and a timeline of
+    thousands of events has only a few hundred days of the year to write."""
     if month is None:
         text = "{year}"
+    elif day is None and not with_year:  # Babel's "MMMM" skeleton gives "Mar" in English
+        text = str(get_month_names("wide", "stand-alone", locale=locale)[month])
     else:
         stand_in = dt.date(_STAND_IN_YEAR, month, day or 1)
         skeleton = ("yMMMMd" if day else "yMMMM") if with_year else ("MMMMd" if day else "MMMM")
         text = format_skeleton(skeleton, stand_in, locale=locale).replace(
             str(_STAND_IN_YEAR), "{year}"
         )
-    year_text = str(year) if year >= 1 else f"{1 - year} {_era_bc(locale)}"
-    return text.replace("{year}", year_text) if with_year or month is None else text
+    if day == 1 and locale.split("_")[0] == "fr":  # French writes the first "1er"
+        text = re.sub(r"(?<![0-9])1(?![0-9])", "1er", text, count=1)
+    return text
 
 
 def format_date(date: PartialDate, words: DateWords, with_year: bool = True) -> str:
@@ -173,6 +221,12 @@ def format_date(date: PartialDate, words: DateWords, with_year: bool = True) -> 
     return text
 
 
+@lru_cache(maxsize=64)
+def _day_first(locale: str) -> bool:
+    """True where the day is written before the month ('12 July'), so '12 – 14 July' reads."""
+    return format_skeleton("MMMMd", dt.date(_STAND_IN_YEAR, 7, 12), locale=locale)[:2] == "12"
+
+
 def range_parts(start: PartialDate, end: PartialDate | None, words: DateWords,
                 ) -> tuple[str, str | None]:
     """The start and end of a period in words; the start drops what the end repeats:
@@ -183,8 +237,10 @@ def range_parts(start: PartialDate, end: PartialDate | None, words: DateWords,
         start.year == end.year and start.month is not None and end.month is not None
         and not start.qualifier and not end.qualifier
     )
-    if same_year and start.month == end.month and start.day and end.day:
-        return str(start.day), format_date(end, words)
+    if (same_year and start.month == end.month and start.day and end.day
+            and _day_first(words.locale)):
+        return _plain(start.year, start.month, start.day, words.locale, False).split(" ")[0], \
+            format_date(end, words)
     return format_date(start, words, with_year=not same_year), format_date(end, words)
 
 

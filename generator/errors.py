@@ -26,6 +26,11 @@ def one_line(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def count(n: int, noun: str) -> str:
+    """'1 error', '2 errors': messages stay grammatical whatever the number."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 class FriseError(Exception):
     """A problem frise reports to the user: a message and, when known, where it is."""
 
@@ -57,7 +62,7 @@ class ContentErrors(FriseError):
         self.errors = sorted(
             errors, key=lambda e: (e.location or SourceLocation(""), e.message)
         )
-        super().__init__(f"{len(self.errors)} problem(s) in the content")
+        super().__init__(f"{count(len(self.errors), 'problem')} in the content")
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 
-from . import urls
+from . import typography, urls
 from .dates import PartialDate, format_range
-from .markup import Markup
+from .markup import Markup, at_root
 from .model import Citation, Event, Source, Timeline
 from .render import Output, Page
 from .templates import Words
@@ -64,7 +64,7 @@ def timeline_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str,
     TimelineJS sets `headline` and `text` as HTML and strips tags from
     `display_date` and `group`, so every plain text is HTML-escaped here.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)
     title: dict[str, object] = {
         "unique_id": TITLE_ID,
         "text": {"headline": escape(site.title), "text": markup.block(site.description)},
@@ -101,7 +101,8 @@ def _text(markup: Markup, text: str) -> dict[str, str]:
 
 def _source(source: Source) -> dict[str, object]:
     return {
-        "id": source.id, "title": source.title, "url": source.url,
+        "id": source.id, "title": source.title, "description": source.description,
+        "url": source.url,
         "publisher": source.publisher, "author": source.author,
         "date": source.date.edtf if source.date else None, "language": source.language,
     }
@@ -113,7 +114,7 @@ def _citation(citation: Citation) -> dict[str, object]:
 
 def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, object]:
     """Everything each published event has, in frise's own documented schema."""
-    site = timeline.site
+    site = typography.site(timeline.site)
     events = []
     for e in published(timeline):
         path = urls.event_path(e.id)
@@ -125,7 +126,9 @@ def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, o
             "display_date": format_range(e.date, e.end, words.dates),
             "summary": _text(markup, e.summary),
             "body": _text(markup, e.body),
-            "note": _text(markup, e.note),
+            "note": _text(markup, "\n\n".join(n.text for n in e.notes)),
+            "notes": [{"kind": n.kind, "heading": words.note_heading(n.kind),
+                       **_text(markup, n.text)} for n in e.notes],
             "tags": [{"slug": t.slug, "label": t.label} for t in e.tags],
             "actors": [{"id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
                         "url": a.url} for a in e.actors],
@@ -154,18 +157,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text_cell(text: str) -> str:
-    """A text cell no spreadsheet runs as a formula (OWASP CSV injection): a leading
+    """A plain-text cell as TimelineJS reads it, as HTML (so `<` and `&` are
+    escaped), and that no spreadsheet runs as a formula (OWASP CSV injection): a leading
     `=`, `+`, `-` or `@` gets an apostrophe, which spreadsheets read as "text"."""
+    text = escape(text, quote=False)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def events_csv(timeline: Timeline, words: Words, markup: Markup) -> str:
     """A TimelineJS sheet: a `title` row, then one row per event, HTML in Text.
 
-    The headline stays plain text, as people type it in the sheet; dates follow
+    The headline is plain text escaped as HTML, since TimelineJS renders it so; dates follow
     TimelineJS's year numbering; the group is the first tag's label.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -188,16 +193,22 @@ def dump_json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-FILES = ("timeline.json", "events.json", "events.csv")
-
-
 def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
-    """The plan's entry for `timeline.json`, `events.json` and `events.csv`: made from
-    every event, with the build's converter, which by then holds every text's HTML."""
+    """The plan's entries for `timeline.json`, `events.json` and `events.csv`: each made
+    from every event (so rendered in parallel), with the build's converter."""
+    makers: dict[str, Callable[[Timeline, Markup], bytes]] = {
+        "timeline.json": lambda shown, markup: dump_json(timeline_json(shown, words, markup)),
+        "events.json": lambda shown, markup: dump_json(events_json(shown, words, markup)),
+        "events.csv": lambda shown, markup: events_csv(shown, words, markup).encode("utf-8"),
+    }
+    for path, make in makers.items():
+        yield Page((path,), "", (timeline.events,), _one(path, make))
 
-    def make(markup: Markup) -> Iterator[Output]:
-        yield Output("timeline.json", dump_json(timeline_json(timeline, words, markup)))
-        yield Output("events.json", dump_json(events_json(timeline, words, markup)))
-        yield Output("events.csv", events_csv(timeline, words, markup).encode("utf-8"))
 
-    yield Page(FILES, "", (timeline.events,), make)
+def _one(path: str, make: Callable[[Timeline, Markup], bytes]
+         ) -> Callable[[Markup, Timeline], Iterator[Output]]:
+    def outputs(markup: Markup, shown: Timeline) -> Iterator[Output]:
+        root = shown.site.base_url or ""  # links to events: from the site's root
+        yield Output(path, at_root(make(shown, markup).decode("utf-8"), root).encode("utf-8"))
+
+    return outputs

@@ -16,11 +16,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import quote
 
-from . import periods, urls
+from . import periods, typography, urls
 from .dates import PartialDate
 from .errors import FriseError
 from .exports import published
-from .markup import Markup
+from .markup import Markup, at_root
 from .model import Event, Timeline
 from .render import Output, Page
 from .templates import Words
@@ -105,7 +105,7 @@ def atom(timeline: Timeline, markup: Markup, epoch: dt.datetime | None) -> bytes
     An entry's `updated` is the day its event starts; the feed's is
     `SOURCE_DATE_EPOCH` when given, else the latest of its entries'.
     """
-    site = timeline.site
+    site = typography.site(timeline.site)  # shown; the ids keep the title as typed
     events = list(reversed(published(timeline)))[:FEED_ENTRIES]
     days = [_day(e.date) for e in events]
     updated = epoch or max(days, default=dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc))
@@ -212,8 +212,9 @@ def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Pa
         base = timeline.site.base_url
         listed = page_paths(timeline) if base else []
 
-        def make(markup: Markup) -> Iterator[Output]:
-            yield Output("feed.xml", atom(timeline, markup, epoch))
+        def make(markup: Markup, shown: Timeline) -> Iterator[Output]:
+            yield Output("feed.xml", at_root(atom(shown, markup, epoch).decode("utf-8"),
+                                             base or "").encode("utf-8"))
             if base:
                 yield from sitemaps(base, listed, epoch)
                 yield robots(base)

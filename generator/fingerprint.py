@@ -86,6 +86,11 @@ class Fingerprints:
             return b"(" + b"".join(self._of(x) for x in item) + b")"
         return _digest(repr(item).encode())
 
+    def event(self, event: Event) -> bytes:
+        """Names an event by all its view and card are made from: the shared inputs and
+        the event itself."""
+        return self.shared + self._of(event)
+
     def page(self, page: Page) -> str:
         """The fingerprint of one entry of the plan."""
         head = f"{page.template}\0{chr(0).join(page.paths)}\0".encode()

@@ -21,7 +21,7 @@ import yaml
 
 from .dates import DateError, PartialDate, parse_date
 from .errors import FriseError, SourceLocation
-from .loader import Mapping, load_file
+from .loader import Mapping, Scalar, Sequence, load_file, load_project
 from .scaffold import event_id, install_schemas, quoted, schema_line
 from .urls import slugify
 
@@ -143,18 +143,22 @@ def _media(row: dict[str, str], loc: SourceLocation, notes: list[Note]) -> str:
     return f"[{label}]({media})" + (f" ({credit})" if credit else "")
 
 
-def read_rows(text: str) -> tuple[list[dict[str, str]], list[int], list[str]]:
+def read_rows(text: str, display: str = "",
+              ) -> tuple[list[dict[str, str]], list[int], list[str]]:
     """CSV rows keyed by lower-case column name, their line numbers and the unknown columns."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
     except StopIteration:
-        raise FriseError("the spreadsheet is empty") from None
+        raise FriseError("the spreadsheet is empty", SourceLocation(display)) from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in ("Year", "Headline") if c.lower() not in names]
     if missing:
-        raise FriseError(f"not a TimelineJS spreadsheet: no column {', '.join(missing)} "
-                         f"(its columns are {', '.join(COLUMNS)})", SourceLocation("", 1))
+        found = ", ".join(f"'{h.strip()}'" for h in header if h.strip()) or "none"
+        raise FriseError(f"not a TimelineJS spreadsheet: it has no column "
+                         f"{' or '.join(missing)}; its first row holds {found}, where a "
+                         f"TimelineJS sheet has {', '.join(COLUMNS)}",
+                         SourceLocation(display, 1))
     known = {c.lower() for c in COLUMNS}
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
     rows, lines = [], []
@@ -169,7 +173,7 @@ def read_rows(text: str) -> tuple[list[dict[str, str]], list[int], list[str]]:
 def convert(text: str, display: str) -> ImportResult:
     """Turns the spreadsheet's text into events and notes. Pure: writes nothing."""
     result = ImportResult(source=display)
-    rows, lines, unknown = read_rows(text)
+    rows, lines, unknown = read_rows(text, display)
     if unknown:
         result.notes.append(Note(SourceLocation(display, 1),
                                  f"columns not part of TimelineJS's template, left out: "
@@ -277,8 +281,22 @@ def event_text(data: dict[str, object]) -> str:
     return schema_line("event", 2) + body
 
 
+def _free_tags(content: Path) -> set[str]:
+    """The tags the project's events use while it has no tags.yaml."""
+    used: set[str] = set()
+    for _, node in load_project(content.parent).events:
+        tags = node.entries.get("tags") if isinstance(node, Mapping) else None
+        if isinstance(tags, Sequence):
+            used.update(t.value for t in tags.items if isinstance(t, Scalar))
+    return used
+
+
 def add_tags(tags_file: Path, tags: dict[str, str]) -> list[str]:
-    """Appends the tags that tags.yaml lacks (it exists: every tag must be defined there)."""
+    """Appends the tags that tags.yaml lacks, creating it if need be: it keeps the groups'
+    labels ('Politique étrangère'), which a slug alone would lose."""
+    if not tags_file.exists():  # the free tags events already use must stay valid
+        tags = {**{slug: slug for slug in _free_tags(tags_file.parent)}, **tags}
+        tags_file.write_text("", encoding="utf-8")
     node = load_file(tags_file, tags_file.name)
     defined = set(node.entries) if isinstance(node, Mapping) else set()
     missing = [slug for slug in sorted(tags) if slug not in defined]

@@ -119,7 +119,8 @@ def _actor(actor: Actor) -> dict[str, object]:
 def _source(source: Source) -> dict[str, object]:
     return _drop_none({
         "@type": "CreativeWork",
-        "name": source.title,
+        "name": source.title or None,
+        "description": source.description or None,
         "url": source.url,
         "author": {"@type": "Person", "name": source.author} if source.author else None,
         "publisher": {"@type": "Organization", "name": source.publisher}

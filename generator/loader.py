@@ -8,17 +8,20 @@ each silently changes what the editor meant.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
 from .errors import Collector, ContentErrors, FriseError, SourceLocation
+from .yaml_errors import explain
 
 try:  # libyaml's C parser is ten times faster; fall back to pure Python without it.
     from yaml import CSafeLoader as _Loader
@@ -289,10 +292,10 @@ def parse_yaml(text: str, path: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:  # some libyaml builds stop deep nesting themselves
-            problem = f"lists and mappings are nested more than {MAX_DEPTH} levels deep"
-        context = f" ({exc.context})" if exc.context and exc.problem else ""
-        raise ContentErrors(
-            [FriseError(f"YAML syntax: {problem}{context}", _mark(path, mark))]) from None
+            raise ContentErrors([FriseError(
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                _mark(path, mark))]) from None
+        raise ContentErrors([explain(exc, text, path)]) from None
     except yaml.YAMLError as exc:  # reader errors carry no mark
         raise ContentErrors([FriseError(f"YAML: {exc}", SourceLocation(path))]) from None
     builder.errors.raise_if_any()
@@ -357,6 +360,68 @@ def load_file(file: Path, display: str, store: NodeStore | None = None) -> Node 
     return node
 
 
+CONTENT_FILES = ("site.yaml", "actors.yaml", "tags.yaml", "sources.yaml")
+CONTENT_FOLDERS = ("events", "sources")
+_LEFTOVER = re.compile(r"^(\..*|.*~|#.*#|4913)$")
+"""Hidden files, editors' backups and locks (`.x.swp`, `x~`, `#x#`, `.#x`, Vim's `4913`)."""
+
+
+def is_leftover(name: str) -> bool:
+    """True for the files the documented rule ignores: hidden files and editors' leftovers."""
+    return bool(_LEFTOVER.match(name))
+
+
+def stray_files(content: Path, rel: Callable[[Path], str]) -> list[FriseError]:
+    """Every file or folder of content/ that frise would otherwise skip without a word,
+    each with what to do: no event goes missing from the site in silence."""
+    errors = []
+
+    def stray(path: Path, message: str) -> None:
+        errors.append(FriseError(message, SourceLocation(rel(path))))
+
+    for entry in sorted(content.iterdir()):
+        name = entry.name
+        if is_leftover(name) or name in CONTENT_FILES or name in CONTENT_FOLDERS:
+            continue
+        if entry.is_dir():
+            hint = difflib.get_close_matches(name.casefold(), CONTENT_FOLDERS, 1)
+            stray(entry, f"folder '{name}' is not read: content/ holds "
+                  f"{', '.join(f'{f}/' for f in CONTENT_FOLDERS)} and "
+                  f"{', '.join(CONTENT_FILES)}"
+                  + (f"; rename it '{hint[0]}'" if hint else "; move it out of content/"))
+            continue
+        fixed = (Path(name).stem + ".yaml").casefold()
+        hint = difflib.get_close_matches(fixed, CONTENT_FILES, 1, 0.8)
+        stray(entry, f"'{name}' is not read"
+              + (f": rename it '{hint[0]}'" if hint else
+                 f": content/ holds {', '.join(CONTENT_FILES)} and the folders "
+                 f"{', '.join(f'{f}/' for f in CONTENT_FOLDERS)}; move it"))
+    events = content / "events"
+    if not events.is_dir():
+        return errors
+    with os.scandir(events) as entries:  # one pass, file types from the folder listing
+        names = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries
+                       if not is_leftover(e.name))
+    for name, is_folder in names:
+        entry = events / name
+        suffix = entry.suffix
+        if is_folder:
+            for file in sorted(entry.rglob("*")):
+                parts = file.relative_to(events).parts
+                if file.is_file() and not any(is_leftover(part) for part in parts):
+                    stray(file, "event files must lie directly in content/events/, not in "
+                          f"a subfolder: move it to content/events/{file.name}")
+        elif suffix in (".yaml", ".yml"):
+            continue
+        elif suffix.casefold() in (".yaml", ".yml"):
+            stray(entry, f"the extension '{suffix}' is not read: rename the file "
+                  f"'{entry.stem}.yaml'")
+        else:
+            stray(entry, "only .yaml files are read in content/events/: rename it "
+                  f"'{entry.stem}.yaml' if it is an event, or move it out of content/")
+    return errors
+
+
 Encoded = list[object]
 """A node as JSON-ready lists: [value, line, col, plain, verbatim_col] for a scalar,
 [line, col, [items]] for a list, [line, col, key, value, key, value, ...] for a
@@ -375,32 +440,26 @@ def encode(node: Node) -> Encoded:
     return out
 
 
-def decode_node(data: object, path: str) -> Node:
-    """The node `encode` wrote; raises ValueError on anything else (a damaged cache)."""
-    if not isinstance(data, list) or not data:
-        raise ValueError("not a node")
+def decode_node(data: Any, path: str) -> Node:
+    """The node `encode` wrote. The caller makes sure the data is what `encode` wrote
+    (the cache checks a digest of each file); anything else raises ValueError,
+    TypeError or IndexError, never gives a wrong node silently."""
     first = data[0]
-    if isinstance(first, str):
+    if first.__class__ is str:
         value, line, col, plain, verbatim = data
-        if (type(line) is not int or type(col) is not int or type(plain) is not bool
-                or not (verbatim is None or type(verbatim) is int)):
-            raise ValueError("not a scalar")
-        return Scalar(first, path, line, col, plain, verbatim)
-    line, col = first, data[1]
-    if type(line) is not int or type(col) is not int:
-        raise ValueError("not a node")
+        return Scalar(first, path, int(line), int(col), plain is True,
+                      None if verbatim is None else int(verbatim))
+    line, col = int(first), int(data[1])
     if len(data) == 3:
-        if not isinstance(data[2], list):
-            raise ValueError("not a list")
-        return Sequence(tuple(decode_node(item, path) for item in data[2]), path, line, col)
+        return Sequence(tuple([decode_node(item, path) for item in data[2]]), path, line, col)
     entries: dict[str, Node] = {}
     keys: dict[str, Scalar] = {}
     for i in range(2, len(data), 2):
-        key, value = decode_node(data[i], path), decode_node(data[i + 1], path)
+        key = decode_node(data[i], path)
         if not isinstance(key, Scalar) or key.value in keys:
             raise ValueError("not a mapping")
         keys[key.value] = key
-        entries[key.value] = value
+        entries[key.value] = decode_node(data[i + 1], path)
     return Mapping(entries, keys, path, line, col)
 
 
@@ -510,13 +569,12 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     raw.actors, raw.tags, raw.sources = (
         read(file) if file.is_file() else None for file in optional.values()
     )
+    raw.errors.extend(stray_files(content, rel))
     events_dir = content / "events"
     files = sorted(events_dir.iterdir()) if events_dir.is_dir() else []
     for file in files:
-        if file.name.startswith(".") or file.name.endswith("~"):
-            continue  # editor backups and hidden files are not content
-        if file.suffix not in (".yaml", ".yml"):
-            continue
+        if is_leftover(file.name) or file.is_dir() or file.suffix not in (".yaml", ".yml"):
+            continue  # reported by stray_files when it is neither a leftover nor content
         if file.is_symlink() and not file.exists():
             raw.errors.append(FriseError("symbolic link is broken or loops; refused",
                                          SourceLocation(rel(file))))

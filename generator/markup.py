@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 import markdown
 import nh3
 from markupsafe import Markup as SafeHtml
+
+from . import typography
 
 TAGS = {
     "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -22,7 +25,47 @@ TAGS = {
 }
 ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"align"},
               "td": {"align"}}
-SCHEMES = {"http", "https", "mailto"}
+ROOT = "frise-root:/"
+"""Stands for the page's way back to the site's root in converted HTML, until the page
+that shows it is known (`at_root`): the same text is shown at several depths."""
+SCHEMES = {"http", "https", "mailto", ROOT.split(":")[0]}
+
+
+EVENT_LINK = re.compile(r"event:([a-z0-9-]{1,80})(#[^\s]*)?")
+"""How an editor links to another event: `[la visite d'Herzog](event:2022-05-30-herzog)`."""
+_EVENT_HREF = re.compile(r'href="event:([a-z0-9-]{1,80})(#[^"]*)?"')
+_LINKS = re.compile(
+    r"\]\(\s*<([^>\n]*)>"                      # [text](<target>)
+    r"|\]\(\s*((?:[^\s()]|\([^\s()]*\))+)"         # [text](target "title"), (x) kept
+    r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)"   # [ref]: target
+    r"|<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*)>"      # <scheme:target>
+    r"|\bhref\s*=\s*[\"']([^\"']*)",               # raw HTML
+    re.MULTILINE)
+
+
+def find_links(text: str) -> list[tuple[str, int]]:
+    """Every link target an editor wrote in a Markdown text, with its offset, in order."""
+    if "](" not in text and "]:" not in text and "<" not in text:
+        return []  # the common case, kept cheap
+    found = []
+    for match in _LINKS.finditer(text):
+        group = next(g for g in range(1, 6) if match.group(g) is not None)
+        found.append((match.group(group), match.start(group)))
+    return found
+
+
+def at_root(html: str, root: str) -> str:
+    """The HTML with its links to other events made relative to a page at `root`
+    ('' for the index, '../../' for an event's page, or the site's absolute URL)."""
+    return html.replace(ROOT, root) if ROOT in html else html
+
+
+def _event_links(html: str) -> str:
+    """`event:<id>` links → the event's page, from the site's root (see `ROOT`)."""
+    if "event:" not in html:
+        return html
+    return _EVENT_HREF.sub(
+        lambda m: f'href="{ROOT}events/{m.group(1)}/index.html{m.group(2) or ""}"', html)
 
 
 PARALLEL_FROM = 2000
@@ -33,26 +76,37 @@ class Markup:
     """Converts editors' Markdown to sanitised HTML; reuses one parser, as it is costly.
 
     `known` holds texts already converted (by `convert_all`, or a cache), so that a
-    text used on several pages is converted once.
+    text used on several pages is converted once. It holds the HTML before
+    typography, which is applied per `language` on the way out: a cache can never
+    return text typeset for another language or by older rules.
     """
 
     def __init__(self, known: dict[str, str] | None = None,
-                 unchecked: dict[str, str] | None = None) -> None:
+                 unchecked: dict[str, str] | None = None, language: str | None = None,
+                 typeset: dict[str, str] | None = None) -> None:
         self._md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
         self.known: dict[str, str] = known if known is not None else {}
         self.unchecked: dict[str, str] = unchecked if unchecked is not None else {}
         """Conversions read from a cache: sanitised again when first used."""
+        self.language = language
+        self._typeset: dict[str, str] = typeset if typeset is not None else {}
+        """Final HTML by text; may be shared between builds of one language."""
 
     def block(self, text: str) -> str:
         """Paragraphs, lists, quotes: for summaries and bodies."""
         if not text:
             return ""
+        done = self._typeset.get(text)
+        if done is not None:
+            return done
         html = self.known.get(text)
         if html is None:
             cached = self.unchecked.pop(text, None)
             html = self.known[text] = sanitize(
-                cached if cached is not None else self._md.reset().convert(text))
-        return html
+                cached if cached is not None
+                else _event_links(self._md.reset().convert(text)))
+        done = self._typeset[text] = typography.html(html, self.language)
+        return done
 
     def entries(self) -> dict[str, str]:
         """Every conversion this converter holds, sanitised or still to be."""
@@ -88,14 +142,16 @@ def _convert_chunk(texts: list[str]) -> list[str]:
 
 
 def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
-                unchecked: dict[str, str] | None = None) -> Markup:
+                unchecked: dict[str, str] | None = None, language: str | None = None,
+                typeset: dict[str, str] | None = None) -> Markup:
     """A converter that holds the HTML of every text, the new ones converted on all cores.
 
     Python-Markdown takes most of a large build's time and holds the GIL, so large
     batches are split across processes; the result does not depend on how. `known` are
-    conversions already sanitised, `unchecked` those read from a cache.
+    conversions already sanitised, `unchecked` those read from a cache; `language` is
+    the site's, for typography; `typeset` the final HTML of texts already typeset.
     """
-    markup = Markup(dict(known or {}), dict(unchecked or {}))
+    markup = Markup(dict(known or {}), dict(unchecked or {}), language, typeset)
     todo = sorted({t for t in texts
                    if t and t not in markup.known and t not in markup.unchecked})
     workers = min(os.cpu_count() or 1, 8)

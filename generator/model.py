@@ -9,6 +9,9 @@ from .dates import PartialDate
 from .errors import SourceLocation
 
 ACTOR_KINDS = ("person", "organisation", "country", "place")
+NOTE_KINDS = ("disagree", "unconfirmed", "precision", "correction")
+"""What an editor's note is: sources disagree; a fact is not confirmed; a precision
+the sources give; a correction of the source or of an earlier version of the page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,7 @@ class Source:
 
     id: str | None
     title: str
+    """The source's own title, in its own language; '' when it is unknown."""
     url: str | None = None
     publisher: str | None = None
     author: str | None = None
@@ -43,6 +47,8 @@ class Source:
     language: str | None = None
     text: str | None = None
     """Path of the full text under `content/`, against which quotes are checked."""
+    description: str = ""
+    """What the source is, in the editor's words: shown as a description, never as a title."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,15 @@ class Citation:
 
     source: Source
     quote: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An editor's note on an event, headed by what it is (one of NOTE_KINDS)."""
+
+    kind: str
+    text: str
+    """Markdown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +78,8 @@ class Event:
     end: PartialDate | None = None
     body: str = ""
     """Markdown, the longer story."""
-    note: str = ""
-    """Markdown: where sources disagree, shown visibly on the event's page."""
+    notes: tuple[Note, ...] = ()
+    """Shown visibly on the event's page, each under the heading of its kind."""
     tags: tuple[Tag, ...] = ()
     actors: tuple[Actor, ...] = ()
     citations: tuple[Citation, ...] = ()

@@ -17,11 +17,11 @@ from . import frise as fr
 from . import overview as ov
 from . import periods as pd
 from . import timeline as tl
-from . import urls
+from . import typography, urls
 from .dates import PartialDate, format_date, format_range, range_parts
 from .linked_data import LinkedData
-from .markup import Markup, trusted
-from .model import Actor, Citation, Event, Tag, Timeline
+from .markup import Markup, at_root, trusted
+from .model import Actor, Event, Source, Tag, Timeline
 from .templates import Theme, Words, template_error
 
 
@@ -140,11 +140,12 @@ def time_layout(views: list[EventView], years: list[YearView], words: Words, roo
     return {"frise": drawn, "lanes": ov.lanes(spans)}
 
 
-def _citation(citation: Citation, words: Words) -> dict[str, object]:
-    source = citation.source
+def _citation(source: Source, quotes: list[str], words: Words) -> dict[str, object]:
+    """One source of an event's page, with every quote the event draws from it."""
     return {
         "source": source,
-        "quote": citation.quote,
+        "quotes": quotes,
+        "quote": quotes[0] if quotes else None,
         "date": time_html(source.date, format_date(source.date, words.dates))
         if source.date else None,
     }
@@ -157,21 +158,23 @@ class _Fragments:
     footer on every page: rendering them once keeps the build linear in the events.
     """
 
-    def __init__(self, env: jinja2.Environment, context: dict[str, object]) -> None:
+    def __init__(self, env: jinja2.Environment, context: dict[str, object],
+                 memo: dict[tuple[object, ...], Any], key: Callable[[Event], object]) -> None:
         self.env = env
         self.context = context
-        self.cards: dict[tuple[str, str], Html] = {}
+        self.memo = memo
+        self.key = key
         self.macros: Any = None
         """The theme's macros module, loaded at the first card."""
         self.footers: dict[str, Html] = {}
 
     def article(self, ev: EventView, root: str) -> Html:
-        key = (ev.id, root)
-        html = self.cards.get(key)
+        key = ("card", self.key(ev.event), root)
+        html: Html | None = self.memo.get(key)
         if html is None:
             if self.macros is None:
                 self.macros = self.env.get_template("_macros.html").module
-            html = self.cards[key] = self.macros.card_article(ev, root, self.context["t"])
+            html = self.memo[key] = self.macros.card_article(ev, root, self.context["t"])
         return html
 
     def browse(self, root: str) -> Html:
@@ -196,7 +199,9 @@ class Page:
     paths: tuple[str, ...]
     template: str
     inputs: tuple[object, ...]
-    make: Callable[[Markup], Iterator[Output]] | None = field(default=None, compare=False)
+    make: Callable[[Markup, Timeline], Iterator[Output]] | None = field(default=None,
+                                                                          compare=False)
+    """Called with the build's converter and the timeline as displayed (typeset)."""
 
     @property
     def path(self) -> str:
@@ -234,12 +239,10 @@ def plan(timeline: Timeline, extras: Sequence[Extra], words: Words) -> list[Page
         pages.extend(_period_pages(actor, urls.actor_path(actor.id), pd.split(held)))
     if timeline.tags:
         pages.append(Page((urls.TAGS_INDEX,), "directory.html", ("tags", tuple(
-            (urls.tag_path(t.slug), t.label, "", len(tag_events[t.slug]))
-            for t in timeline.tags))))
+            (t, len(tag_events[t.slug])) for t in timeline.tags))))
     if timeline.actors:
         pages.append(Page((urls.ACTORS_INDEX,), "directory.html", ("actors", tuple(
-            (urls.actor_path(a.id), a.name, a.role or "", len(actor_events[a.id]))
-            for a in by_name(timeline.actors)))))
+            (a, len(actor_events[a.id])) for a in by_name(timeline.actors)))))
     pages.append(Page(("404.html",), "404.html", ()))
     for extra in extras:
         pages.extend(extra(timeline, words))
@@ -287,34 +290,45 @@ def by_name(actors: Sequence[Actor]) -> list[Actor]:
 class Renderer:
     """Renders the pages of one build's plan; holds what every page shares.
 
-    Views of events are made on first use and kept, so that each is computed once per
-    process however many pages show it.
+    Views of events and their cards are made on first use and kept in `memo`, so that
+    each is computed once per process however many pages show it. `key` names an event
+    by everything its view and card are made from (by default its id: one build); with
+    its fingerprint, `frise serve` keeps `memo` from one build to the next.
     """
 
-    def __init__(self, timeline: Timeline, theme: Theme, words: Words, markup: Markup) -> None:
+    def __init__(self, timeline: Timeline, theme: Theme, words: Words, markup: Markup,
+                 memo: dict[tuple[object, ...], Any] | None = None,
+                 key: Callable[[Event], object] | None = None) -> None:
         self.env = theme.env
         self.words = words
         self.markup = markup
-        self.site = timeline.site
-        self._views: dict[str, EventView] = {}
+        self.site = typography.site(timeline.site)
+        self.typeset = typography.Typesetter(timeline)
+        self._shown: Timeline | None = None
+        """The whole timeline typeset, made when a generated file first needs it."""
+        tags = tuple(self.typeset.tags[t.slug] for t in timeline.tags)
+        actors = tuple(self.typeset.actors[a.id] for a in timeline.actors)
+        self.memo: dict[tuple[object, ...], Any] = {} if memo is None else memo
+        self.key: Callable[[Event], object] = key or (lambda e: e.id)
         self.common = {
             "site": self.site,
             "t": words.text,
             "lang": self.site.language,
             "description": trusted(markup.inline(self.site.description)),
-            "tags": timeline.tags,
-            "actors": timeline.actors,
-            "actors_by_name": by_name(timeline.actors),
+            "tags": tags,
+            "actors": actors,
+            "actors_by_name": by_name(actors),
             "browse_limit": BROWSE_LIMIT,
             "linked_data": LinkedData(self.site),
         }
-        fragments = _Fragments(self.env, dict(self.common))
+        fragments = _Fragments(self.env, dict(self.common), self.memo, self.key)
         self.common.update(article=fragments.article, browse=fragments.browse)
 
     def view(self, e: Event) -> EventView:
-        found = self._views.get(e.id)
+        key = ("view", self.key(e))
+        found: EventView | None = self.memo.get(key)
         if found is None:
-            found = self._views[e.id] = EventView(
+            found = self.memo[key] = EventView(
                 event=e,
                 path=urls.event_path(e.id),
                 when=format_range(e.date, e.end, self.words.dates),
@@ -328,10 +342,25 @@ class Renderer:
     def render(self, page: Page) -> Iterator[Output]:
         """The file or files of one entry of the plan."""
         if page.make is not None:
-            yield from page.make(self.markup)
+            if self._shown is None:
+                self._shown = self.typeset.timeline()
+            yield from page.make(self.markup, self._shown)
             return
-        context = getattr(self, "_" + page.template.removesuffix(".html"))(*page.inputs)
+        inputs = [self._display(item) for item in page.inputs]
+        context = getattr(self, "_" + page.template.removesuffix(".html"))(*inputs)
         yield self._page(page.template, page.path, context)
+
+    def _display(self, item: object) -> Any:
+        """An input of the plan as pages show it: its plain text typeset."""
+        if isinstance(item, Event):
+            return self.typeset.event(item)
+        if isinstance(item, Tag):
+            return self.typeset.tag(item)
+        if isinstance(item, Actor):
+            return self.typeset.actor(item)
+        if isinstance(item, tuple):
+            return tuple(self._display(x) for x in item)
+        return item
 
     def _page(self, template: str, path: str, context: dict[str, object]) -> Output:
         root = urls.root_of(path)
@@ -346,7 +375,7 @@ class Renderer:
             raise template_error(exc) from None
         except (TypeError, AttributeError, KeyError, ValueError) as exc:
             raise template_error(exc) from None
-        return Output(path, html.encode("utf-8"))
+        return Output(path, at_root(html, root).encode("utf-8"))
 
     def _list(self, events: Sequence[Event], of: str) -> dict[str, object]:
         """A whole list of events (the index, a tag's or an actor's page): on one page,
@@ -383,8 +412,10 @@ class Renderer:
         md = self.markup
         return {
             "ev": self.view(e), "event": e,
-            "body": trusted(md.block(e.body)), "note": trusted(md.block(e.note)),
-            "citations": [_citation(c, self.words) for c in e.citations],
+            "body": trusted(md.block(e.body)),
+            "notes": [{"kind": n.kind, "heading": self.words.note_heading(n.kind),
+                       "html": trusted(md.block(n.text))} for n in e.notes],
+            "citations": [_citation(s, q, self.words) for s, q in tl.by_source(e.citations)],
             "previous": self.view(prev) if prev else None,
             "next": self.view(nxt) if nxt else None,
             "related": [self.view(r) for r in related],
@@ -416,12 +447,15 @@ class Renderer:
                 "previous": link(prev), "next": link(nxt),
                 **time_layout(views, years, self.words, root)}
 
-    def _directory(self, kind: str, entries: tuple[tuple[str, str, str, int], ...]
+    def _directory(self, kind: str, entries: tuple[tuple[Tag | Actor, int], ...]
                    ) -> dict[str, object]:
         """The page listing every tag or every actor, with their number of events."""
         return {"heading": self.words.text[kind], "entries": [
-            {"path": p, "label": label, "detail": detail, "count": n}
-            for p, label, detail, n in entries]}
+            {"path": urls.tag_path(item.slug), "label": item.label, "detail": "", "count": n}
+            if isinstance(item, Tag) else
+            {"path": urls.actor_path(item.id), "label": item.name, "detail": item.role or "",
+             "count": n}
+            for item, n in entries]}
 
     def _404(self) -> dict[str, object]:
         return {}
@@ -440,11 +474,13 @@ def markdown_texts(pages: Iterable[Page], timeline: Timeline) -> set[str]:
                 if isinstance(e, Event):
                     texts.add(e.summary)
                     if whole:
-                        texts.update((e.body, e.note))
+                        texts.add(e.body)
+                        texts.update(note.text for note in e.notes)
         if page.template == "event.html":
             own = page.inputs[0]
             assert isinstance(own, Event)
-            texts.update((own.body, own.note))
+            texts.add(own.body)
+            texts.update(note.text for note in own.notes)
     texts.discard("")
     return texts
 
@@ -453,7 +489,7 @@ def assets(theme: Theme) -> Page:
     """The theme's static files, as one entry of the plan (its inputs are their bytes)."""
     files = theme.assets()
 
-    def make(markup: Markup) -> Iterator[Output]:
+    def make(markup: Markup, timeline: Timeline) -> Iterator[Output]:
         return (Output(path, data) for path, data in files.items())
 
     return Page(tuple(files), "", (tuple(files.items()),), make)

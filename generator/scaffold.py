@@ -14,8 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 from .dates import DateError, PartialDate, parse_date
-from .errors import FriseError
-from .urls import check_slug, slugify
+from .errors import ContentErrors, FriseError
+from .loader import Mapping, RawProject, Scalar, load_project, parse_yaml
+from .urls import check_slug, slug_fix, slugify
+from .validate import PLACEHOLDERS, validate
 
 SCHEMA_DIR = ".frise/schemas"
 SCHEMA_NAMES = ("event", "site", "actors", "tags", "sources")
@@ -61,10 +63,10 @@ def date_id(date: PartialDate) -> str:
 
 
 def event_id(date: PartialDate, title: str) -> str:
-    """`<date>-<slug of the title>`, at most 80 characters, accents folded."""
+    """`<date>-<slug of the title>`, at most 80 characters cut at a word boundary, any
+    script transliterated."""
     prefix = date_id(date)
-    room = MAX_ID - len(prefix) - 1
-    slug = slugify(title)[:room].strip("-") or "event"
+    slug = slugify(title, max_length=MAX_ID - len(prefix) - 1) or "event"
     return f"{prefix}-{slug}"
 
 
@@ -79,9 +81,7 @@ def _slugs(values: list[str], what: str) -> list[str]:
     for value in values:
         problem = check_slug(value)
         if problem:
-            hint = slugify(value)
-            raise FriseError(f"{what} '{value}' {problem}"
-                             + (f"; did you mean '{hint}'?" if hint else ""))
+            raise FriseError(f"{what} '{value}' {problem}{slug_fix(value)}")
     return values
 
 
@@ -114,7 +114,7 @@ def _flow(values: tuple[str, ...]) -> str:
     return "[" + ", ".join(values) + "]"
 
 
-def event_yaml(event: NewEvent, summary: str | None = None) -> str:
+def event_yaml(event: NewEvent, summary: str | None = None, language: str = "en") -> str:
     """The text of a new event file: given fields filled, the rest ready to uncomment."""
     lines = [schema_line("event", 2).rstrip("\n"),
              f"title: {quoted(event.title)}",
@@ -122,8 +122,7 @@ def event_yaml(event: NewEvent, summary: str | None = None) -> str:
     lines.append(f"end: {quoted(event.end.edtf)}" if event.end
                  else '# end: "YYYY-MM-DD"            # when it ended, if it lasted')
     lines += ["summary: >-",
-              "  " + (summary or "TODO: one or two sentences saying what happened, "
-                      "shown in the timeline.")]
+              "  " + (summary or PLACEHOLDERS.get(language.split("-")[0], PLACEHOLDERS["en"]))]
     lines.append(f"tags: {_flow(event.tags)}" if event.tags
                  else "# tags: [diplomatie, defense]   # tag slugs")
     lines.append(f"actors: {_flow(event.actors)}" if event.actors
@@ -162,9 +161,33 @@ def new_event(project: Path, event: NewEvent) -> Path:
         raise FriseError(f"no content/ folder in '{project}': run `frise init` first, "
                          "or pass --project")
     path = project / "content" / "events" / f"{event_id(event.date, event.title)}.yaml"
-    write_new(path, event_yaml(event))
+    raw = load_project(project)
+    language = _language(raw)
+    text = event_yaml(event, language=language)
+    _check_against(raw, path.relative_to(project).as_posix(), text)
+    write_new(path, text)
     install_schemas(project)
     return path
+
+
+def _language(raw: RawProject) -> str:
+    node = raw.site.entries.get("language") if isinstance(raw.site, Mapping) else None
+    return node.value if isinstance(node, Scalar) else "en"
+
+
+def _check_against(raw: RawProject, display: str, text: str) -> None:
+    """Runs `check` on the new event within the project, so that a tag or actor it does
+    not define is refused now, with check's own words; the placeholder is expected."""
+    raw.events = [(Path(display).stem, parse_yaml(text, display)
+                   or Mapping({}, {}, display, 1, 1))]
+    try:
+        validate(raw, drafts=True)
+    except ContentErrors as exc:
+        mine = [FriseError(e.message) for e in exc.errors
+                if e.location is not None and e.location.path == display
+                and "placeholder" not in e.message]
+        if mine:
+            raise ContentErrors(mine) from None
 
 
 _SITE = {
@@ -208,7 +231,7 @@ def init_project(folder: Path, language: str, today: str) -> list[Path]:
     created = [content / "site.yaml",
                content / "events" / f"{event_id(date, event_title)}.yaml"]
     write_new(created[0], site)
-    write_new(created[1], event_yaml(event, summary))
+    write_new(created[1], event_yaml(event, summary, language))
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
         write_new(gitignore, GITIGNORE)

@@ -118,9 +118,10 @@ def script(data: dict[str, object]) -> bytes:
 
 
 def plugin(timeline: Timeline, words_: Words) -> Iterator[Page]:
-    """The plan's entry for the search index, made from every event."""
+    """The plan's entry for the search index, made from every event (as displayed:
+    typeset titles in the results; typography never changes a folded word)."""
 
-    def make(markup: Markup) -> Iterator[Output]:
-        yield Output(urls.SEARCH_INDEX, script(index(timeline, words_, markup)))
+    def make(markup: Markup, shown: Timeline) -> Iterator[Output]:
+        yield Output(urls.SEARCH_INDEX, script(index(shown, words_, markup)))
 
     yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)

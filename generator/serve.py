@@ -31,7 +31,7 @@ from watchdog.observers import Observer
 
 from . import build as builder
 from . import cache
-from .errors import ContentErrors, FriseError
+from .errors import ContentErrors, FriseError, count
 
 HOST = "127.0.0.1"
 DEBOUNCE = 0.15
@@ -62,7 +62,8 @@ RELOAD_JS = """(function () {
     box.textContent = "";
     var head = document.createElement("h2");
     head.style.cssText = "margin:0 0 .5rem;font:bold 17px/1.3 system-ui,sans-serif";
-    head.textContent = errors.length + " error(s): the page shows the last good build. " +
+    head.textContent = errors.length + (errors.length === 1 ? " error" : " errors") +
+      ": the page shows the last good build. " +
       "Fix the file and save; the page comes back by itself.";
     var list = document.createElement("ul");
     list.style.cssText = "margin:0;padding-left:1.2rem";
@@ -291,6 +292,10 @@ class DevServer:
                  log: Callable[[str], None] | None = None,
                  debounce: float = DEBOUNCE, long_poll: float = LONG_POLL,
                  verbose: bool = False) -> None:
+        if not (project / "content").is_dir():
+            raise FriseError(f"no frise project in '{project}' (no content/ folder): run "
+                             "frise serve in a project's folder, pass --project, or create "
+                             "one with frise init")
         self.project = project
         self.verbose = verbose
         self.drafts = drafts
@@ -329,7 +334,7 @@ class DevServer:
             errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
             self.state.publish([e.to_dict() for e in errors], None)
             self.log("\n".join(str(e) for e in errors)
-                     + f"\n{len(errors)} error(s); still serving the last good site")
+                     + f"\n{count(len(errors), 'error')}; still serving the last good site")
             return False
         except Exception as exc:  # a bug must not stop the preview; show it and go on
             traceback.print_exc(file=sys.stderr)
@@ -340,9 +345,9 @@ class DevServer:
         total = sum(report.seconds.values())
         stages = (" (" + ", ".join(f"{k} {v:.3f} s" for k, v in report.seconds.items()) + ")"
                   if self.verbose else "")
-        self.log(f"built {report.events} events in {total:.2f} s{stages}: "
-                 f"{report.parsed} {'file' if report.parsed == 1 else 'files'} read anew, "
-                 f"{report.rendered} of {report.files} files rendered")
+        self.log(f"built {count(report.events, 'event')} in {total:.2f} s{stages}: "
+                 f"{count(report.parsed, 'file')} read anew, "
+                 f"{report.rendered} of {count(report.files, 'file')} rendered")
         return True
 
     def changed(self) -> None:

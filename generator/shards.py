@@ -18,8 +18,9 @@ from .errors import FriseError, SourceLocation
 from .output import Tree
 from .render import Page, Renderer
 
-PARALLEL_FROM = 200
-"""Below this many pages to render, forking workers costs more than it saves."""
+PARALLEL_FROM = 5000
+"""Below this much work (about the number of cards the pages to render draw; see
+`_weight`), forking workers costs more than it saves."""
 SHARD = 50
 """Pages of one shard: small enough to balance the workers, large enough to be cheap."""
 
@@ -64,7 +65,7 @@ def render_into(tree: Tree, renderer: Renderer, pages: Sequence[Page],
     """
     global _job
     methods = multiprocessing.get_all_start_methods()
-    if workers < 2 or len(pages) < PARALLEL_FROM or "fork" not in methods:
+    if workers < 2 or sum(map(_weight, pages)) < PARALLEL_FROM or "fork" not in methods:
         return _render((renderer, pages, tree), range(len(pages)))
     for name in {p.template for p in pages if p.template}:
         renderer.env.get_template(name)  # compiled once here, inherited by every worker

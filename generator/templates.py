@@ -15,6 +15,7 @@ import yaml
 
 from .dates import DateWords
 from .errors import FriseError, SourceLocation
+from .timeline import publishers
 
 DEFAULT_PREFIX = "!default"
 
@@ -35,6 +36,10 @@ class Words:
     language: str
     dates: DateWords
     text: dict[str, str]
+
+    def note_heading(self, kind: str) -> str:
+        """The heading of a note of `kind` ("Les sources divergent", "Non confirmé", …)."""
+        return self.text.get(f"note_{kind}", kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +103,9 @@ def load_theme(project: Path) -> Theme:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a theme is loaded afresh for each build: no need to stat templates
     )
+    env.filters["publishers"] = publishers
     return Theme(env, tuple(folders))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import TypeVar
 
-from .model import Event
+from .model import Citation, Event, Source
 
 T = TypeVar("T")
 
@@ -38,6 +39,7 @@ def related(events: Sequence[Event], limit: int = 4, window: int = 8
         for key in _keys(event):
             members.setdefault(key, []).append(i)
     out: dict[str, list[Event]] = {}
+    n = len(events)
     for i, event in enumerate(events):
         shared: dict[int, int] = {}
         for key in _keys(event):
@@ -46,8 +48,10 @@ def related(events: Sequence[Event], limit: int = 4, window: int = 8
             for j in group[max(0, at - window): at + window + 1]:
                 if j != i:
                     shared[j] = shared.get(j, 0) + 1
-        best = sorted(shared, key=lambda j: (-shared[j], abs(j - i), j))[:limit]
-        out[event.id] = [events[j] for j in sorted(best)]
+        # Most shared first, then nearest, then earliest: one integer per candidate
+        # sorts as the tuple (-shared, distance, j) would, several times faster.
+        ranked = sorted((-c * n + abs(j - i)) * n + j for j, c in shared.items())[:limit]
+        out[event.id] = [events[j] for j in sorted(r % n for r in ranked)]
     return out
 
 
@@ -62,3 +66,31 @@ def index_by(events: Sequence[Event], key: str) -> dict[str, list[Event]]:
         for item in getattr(event, key):
             out.setdefault(item.slug if key == "tags" else item.id, []).append(event)
     return out
+
+
+def by_source(citations: Sequence[Citation]) -> list[tuple[Source, list[str]]]:
+    """Each source once, in the order first cited, with all the quotes drawn from it."""
+    out: dict[Source, list[str]] = {}
+    for citation in citations:
+        quotes = out.setdefault(citation.source, [])
+        if citation.quote and citation.quote not in quotes:
+            quotes.append(citation.quote)
+    return list(out.items())
+
+
+def publishers(citations: Sequence[Citation]) -> list[Source]:
+    """One source per publisher (the first cited), so a card names each publisher once.
+
+    Editions that spell their name differently (The Times of Israël, The Times of
+    Israel) are one publisher; a source without a publisher stands for itself.
+    """
+    out: dict[object, Source] = {}
+    for source, _ in by_source(citations):
+        key = _plain(source.publisher) if source.publisher else source
+        out.setdefault(key, source)
+    return list(out.values())
+
+
+def _plain(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -8,7 +8,8 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
@@ -17,16 +18,25 @@ from .config import Site
 from .dates import DateError, PartialDate, parse_date
 from .errors import Collector, SourceLocation
 from .loader import Mapping, Node, RawProject, Scalar, Sequence
-from .model import ACTOR_KINDS, Actor, Citation, Event, Source, Tag, Timeline
-from .urls import check_slug, slugify
+from .markup import EVENT_LINK, find_links
+from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
+from .urls import check_slug, slug_fix, slugify
 
 SITE_KEYS = ("title", "description", "language", "base_url", "author", "output")
 EVENT_KEYS = ("title", "date", "end", "summary", "body", "note", "tags", "actors", "sources",
               "featured", "draft")
-SOURCE_KEYS = ("title", "url", "publisher", "author", "date", "language", "text")
+SOURCE_KEYS = ("title", "description", "url", "publisher", "author", "date", "language",
+               "text")
+NOTE_KEYS = ("kind", "text")
 ACTOR_KEYS = ("name", "kind", "role", "url", "aliases")
 TAG_KEYS = ("label", "description")
 URL_SCHEMES = ("http", "https", "mailto")
+PLACEHOLDERS = {
+    "en": "TODO: one or two sentences saying what happened, shown in the timeline.",
+    "fr": "À FAIRE : une ou deux phrases qui disent ce qui s’est passé, montrées dans la "
+          "chronologie.",
+}
+"""The summary `frise new` writes, by site language; an event holding one is unfinished."""
 MAX_TITLE = 300
 
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -55,16 +65,32 @@ def _absolute_url(value: str) -> bool:
     return scheme in URL_SCHEMES and bool(host) and value[len(scheme) + 1:].startswith("//")
 
 
+@lru_cache(maxsize=1024)
 def normalize_quote(text: str) -> str:
-    """Makes a quote comparable: one kind of quote mark, apostrophe and space."""
+    """Makes a quote comparable: one kind of quote mark, apostrophe and space. Kept for
+    the source texts, which a process that builds again and again (`frise serve`)
+    would otherwise normalise at every save."""
     text = _GUILLEMET_SPACES.sub("", unicodedata.normalize("NFC", text))
     return _SPACES.sub(" ", text.translate(_QUOTES)).strip()
 
 
+FEW = 12
+"""Up to this many valid choices are listed when no near one is found."""
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ': did you mean …?' hint for a misspelt key, tag or actor, or ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f": did you mean '{close[0]}'?" if close else ""
+    """A ': did you mean …?' hint for a misspelt key, tag or actor; or the valid
+    choices when they are few; or ''."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:  # 'Defense', 'défense': the same word once folded
+        folded = {slugify(o): o for o in options}
+        close = [folded[slugify(word)]] if slugify(word) in folded else []
+    if close:
+        return f": did you mean '{close[0]}'?"
+    if 0 < len(options) <= FEW:
+        return f": choose one of {', '.join(sorted(options))}"
+    return ""
 
 
 def _describe(node: Node) -> str:
@@ -168,7 +194,7 @@ class _Schema:
             return None
         problem = check_slug(value)
         if problem:
-            self.errors.add(f"{what} '{value}' {problem}", node.loc)
+            self.errors.add(f"{what} '{value}' {problem}{slug_fix(value)}", node.loc)
             return None
         return value
 
@@ -238,6 +264,13 @@ def _site(schema: _Schema, node: Node | None, languages: Collection[str] | None)
     )
 
 
+def setting_location(raw: RawProject, key: str) -> SourceLocation:
+    """Where site.yaml sets `key` (its value), or site.yaml itself when it does not."""
+    if isinstance(raw.site, Mapping) and key in raw.site.entries:
+        return raw.site.entries[key].loc
+    return SourceLocation("content/site.yaml")
+
+
 def check_output_name(output: str) -> str | None:
     """Why `output` cannot be the output folder, or None. Pure path logic on the setting."""
     norm = posixpath.normpath(output.replace("\\", "/"))
@@ -263,17 +296,20 @@ def _named_table(schema: _Schema, node: Node | None, path: str) -> Iterable[tupl
     m = schema.mapping(node, what, SourceLocation(path))
     if m is None:
         return
-    seen: dict[str, SourceLocation] = {}
+    seen: dict[str, tuple[str, SourceLocation]] = {}
     for key, value in m.entries.items():
         key_node = m.keys[key]
         problem = check_slug(key)
+        folded = unicodedata.normalize("NFKC", key).casefold()
+        if folded in seen:
+            schema.errors.add(f"id '{key}' repeats the id '{seen[folded][0]}' of line "
+                              f"{seen[folded][1].line} but for case or Unicode form; "
+                              "keep one of them", key_node.loc)
+            continue
+        seen[folded] = (key, key_node.loc)
         if problem:
-            schema.errors.add(f"id '{key}' in {what} {problem}", key_node.loc)
+            schema.errors.add(f"id '{key}' in {what} {problem}{slug_fix(key)}", key_node.loc)
             continue
-        if key.casefold() in seen:
-            schema.errors.add(f"id '{key}' repeats another id of {what}", key_node.loc)
-            continue
-        seen[key.casefold()] = key_node.loc
         entry = schema.mapping(value, f"'{key}'", key_node.loc)
         if entry is not None:
             yield key, entry
@@ -345,6 +381,7 @@ def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: di
     return Source(
         id=source_id,
         title=schema.text(e.get("title"), "title") or "",
+        description=schema.text(e.get("description"), "description") or "",
         url=schema.url(e.get("url"), "url"),
         publisher=schema.text(e.get("publisher"), "publisher"),
         author=schema.text(e.get("author"), "author"),
@@ -357,9 +394,56 @@ def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: di
 def _sources(schema: _Schema, node: Node | None, texts: dict[str, str]) -> dict[str, Source]:
     sources = {}
     for source_id, m in _named_table(schema, node, "content/sources.yaml"):
-        schema.keys(m, SOURCE_KEYS, ("title",), f"source '{source_id}'")
+        schema.keys(m, SOURCE_KEYS, (), f"source '{source_id}'")
+        _title_or_description(schema, m, f"source '{source_id}'")
         sources[source_id] = _source_fields(schema, m, source_id, texts)
     return sources
+
+
+def _title_or_description(schema: _Schema, m: Mapping, what: str) -> None:
+    """A source says what it is: its own title, or the editor's description of it."""
+    if "title" not in m.entries and "description" not in m.entries:
+        schema.errors.add(f"{what} needs 'title' (the source's own title) or, when the "
+                          "title is unknown, 'description'", m.loc)
+
+
+def _note(schema: _Schema, node: Node) -> Note | None:
+    """One note: Markdown text (kind 'disagree'), or a mapping of 'kind' and 'text'."""
+    if isinstance(node, Scalar):
+        text = schema.text(node, "note", markdown=True)
+        return Note("disagree", text) if text else None
+    m = schema.mapping(node, "a note", node.loc)
+    if m is None:
+        return None
+    schema.keys(m, NOTE_KEYS, ("kind", "text"), "a note")
+    kind = schema.text(m.entries.get("kind"), "kind")
+    if kind is not None and kind not in NOTE_KINDS:
+        schema.errors.add(f"note kind '{kind}' is not one of {', '.join(NOTE_KINDS)}"
+                          f"{suggest(kind, NOTE_KINDS)}", m.entries["kind"].loc)
+        kind = None
+    text = schema.text(m.entries.get("text"), "text", markdown=True)
+    return Note(kind, text) if kind and text else None
+
+
+def _note_texts(node: Node | None) -> list[tuple[Scalar, Scalar]]:
+    """The texts of notes written as mappings or lists (value, key), for the checks that
+    every Markdown text gets; a note written as plain text is checked as `note`."""
+    found: list[tuple[Scalar, Scalar]] = []
+    for item in node.items if isinstance(node, Sequence) else [node] if node else []:
+        text = item.entries.get("text") if isinstance(item, Mapping) else None
+        if isinstance(item, Mapping) and isinstance(text, Scalar):
+            found.append((text, item.keys["text"]))
+        elif isinstance(item, Scalar) and isinstance(node, Sequence):
+            found.append((item, item))
+    return found
+
+
+def _notes(schema: _Schema, node: Node | None) -> tuple[Note, ...]:
+    """`note`: one note, or a list of notes of several kinds."""
+    if node is None:
+        return ()
+    items = node.items if isinstance(node, Sequence) else [node]
+    return tuple(n for n in (_note(schema, item) for item in items) if n is not None)
 
 
 @dataclass(slots=True)
@@ -371,6 +455,8 @@ class _Context:
     sources: dict[str, Source]
     texts: dict[str, str]
     normalized: dict[str, str]
+    links: list[tuple[str, bool, str, SourceLocation]] = field(default_factory=list)
+    """(event id, is a draft, link target, where): checked once every id is known."""
 
 
 def _citations(schema: _Schema, node: Node | None, ctx: _Context) -> tuple[Citation, ...]:
@@ -395,13 +481,14 @@ def _citations(schema: _Schema, node: Node | None, ctx: _Context) -> tuple[Citat
                                   + ("" if ctx.sources else " (there is no sources.yaml)"),
                                   e["source"].loc)
         else:
-            schema.keys(m, (*SOURCE_KEYS, "quote"), ("title", "url"), "a source")
+            schema.keys(m, (*SOURCE_KEYS, "quote"), ("url",), "a source")
+            _title_or_description(schema, m, "a source")
             source = _source_fields(schema, m, None, ctx.texts)
         quote = schema.text(e.get("quote"), "quote", markdown=True)
         if (quote is not None and source is not None and source.text is not None
                 and normalize_quote(quote) not in ctx.normalized[source.text]):
             schema.errors.add(
-                f"quote not found in the text of '{source.id or source.title}' "
+                f"quote not found in the text of '{source.id or source.title or source.url}' "
                 f"(content/{source.text}): copy the sentence exactly", e["quote"].loc)
         if source is not None:
             out.append(Citation(source, quote))
@@ -446,17 +533,85 @@ def _event(schema: _Schema, event_id: str, node: Node, ctx: _Context) -> Event |
                               " (actors are defined in content/actors.yaml)", loc)
     citations = _citations(schema, e.get("sources"), ctx)
     summary = schema.text(e.get("summary"), "summary", markdown=True)
+    body = schema.text(e.get("body"), "body", markdown=True) or ""
+    notes = _notes(schema, e.get("note"))
+    featured = schema.boolean(e.get("featured"), "featured")
+    draft = schema.boolean(e.get("draft"), "draft")
+    texts = [(key, e[key], m.keys[key]) for key in ("title", "summary", "body", "note")
+             if key in e]
+    texts += [("note", value, key) for value, key in _note_texts(e.get("note"))]
+    for key, value, key_node in texts:
+        if not isinstance(value, Scalar):
+            continue
+        if not draft and any(p in value.value for p in PLACEHOLDERS.values()):
+            schema.errors.add(f"'{key}' still holds the placeholder of `frise new`: write the "
+                              "text, or add 'draft: true' to keep the event out of the site",
+                              value.loc)
+        if key != "title":
+            ctx.links.extend((event_id, draft, *link) for link in _links(value, key_node))
     if title is None or date is None or summary is None:
         return None
     return Event(
-        id=event_id, title=title, date=date, end=end, summary=summary,
-        body=schema.text(e.get("body"), "body", markdown=True) or "",
-        note=schema.text(e.get("note"), "note", markdown=True) or "",
+        id=event_id, title=title, date=date, end=end, summary=summary, body=body,
+        notes=notes,
         tags=tuple(tags), actors=tuple(actors), citations=citations,
-        featured=schema.boolean(e.get("featured"), "featured"),
-        draft=schema.boolean(e.get("draft"), "draft"),
-        location=node.loc,
+        featured=featured, draft=draft, location=node.loc,
     )
+
+
+def _links(value: Scalar, key: Scalar) -> Iterable[tuple[str, SourceLocation]]:
+    """Every link target of a Markdown text, with where it is written: its character when
+    the value is on one line; in a block (`|`) its line, indented as editors do."""
+    for href, offset in find_links(value.value):
+        if value.verbatim_col is not None:
+            yield href, SourceLocation(value.loc.path, value.loc.line,
+                                       value.verbatim_col + offset)
+        elif "\n" in value.value and not value.plain:  # a block: `|` and the lines below
+            before = value.value[:offset]
+            row = before.count("\n")
+            col = offset - (before.rfind("\n") + 1)
+            yield href, SourceLocation(value.loc.path, value.loc.line + 1 + row,
+                                       key.loc.col + 2 + col)
+        else:
+            yield href, value.loc
+
+
+def _descriptions(raw: RawProject) -> Iterable[tuple[Scalar, Scalar]]:
+    """The Markdown descriptions outside events, site.yaml's and each tag's, with their key."""
+    tables = [raw.site] + (list(raw.tags.entries.values()) if isinstance(raw.tags, Mapping)
+                           else [])
+    for m in tables:
+        text = m.entries.get("description") if isinstance(m, Mapping) else None
+        if isinstance(m, Mapping) and isinstance(text, Scalar):
+            yield text, m.keys["description"]
+
+
+def link_problem(href: str, events: Collection[str], drafts: Collection[str]) -> str | None:
+    """Why a Markdown link cannot be published, with the fix; None when it can."""
+    if href.startswith("#") and len(href) > 1:
+        return None
+    target = EVENT_LINK.fullmatch(href)
+    if target:
+        event_id = target.group(1)
+        if event_id in drafts:
+            return f"link to '{href}', an event marked draft: it is not published"
+        if event_id in events:
+            return None
+        return f"link to an unknown event '{event_id}'{suggest(event_id, events)}"
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    if scheme and scheme not in URL_SCHEMES and not scheme.isdigit():
+        return (f"link '{href}': '{scheme}:' links are not allowed; link to an http, https or "
+                "mailto address")
+    if _absolute_url(href):
+        return None
+    if href.lower().startswith("www.") or re.match(r"[\w-]+(\.[\w-]+)+(/|$)", href):
+        return f"link '{href}' has no scheme, so it would lead nowhere: write 'https://{href}'"
+    stem = posixpath.basename(href.rstrip("/").removesuffix("/index.html")).removesuffix(
+        ".yaml")
+    if stem in events:
+        return f"link '{href}' to another event: write it '(event:{stem})'"
+    return (f"link '{href}' is not a full address: write an http, https or mailto URL, an "
+            "anchor '#...', or 'event:<id>' to link to another event")
 
 
 def validate(raw: RawProject, drafts: bool = False,
@@ -476,17 +631,31 @@ def validate(raw: RawProject, drafts: bool = False,
         texts=raw.texts,
         normalized={path: normalize_quote(text) for path, text in raw.texts.items()},
     )
+    for text, key in _descriptions(raw):  # site's and tags' Markdown: links checked too
+        ctx.links.extend(("", False, *link) for link in _links(text, key))
     events: list[Event] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}
     for event_id, node in raw.events:
-        if event_id in seen:
-            errors.add(f"event id '{event_id}' is also used by {seen[event_id]}; "
-                       "rename one of the files", SourceLocation(node.loc.path))
+        folded = unicodedata.normalize("NFKC", event_id).casefold()
+        if folded in seen:
+            first_id, first_path = seen[folded]
+            errors.add(f"event id '{event_id}' is also used by {first_path}"
+                       + ("" if event_id == first_id else " (the names differ only in case or "
+                          "Unicode form, and would claim the same URL)")
+                       + "; rename one of the files", SourceLocation(node.loc.path))
             continue
-        seen[event_id] = node.loc.path
+        seen[folded] = (event_id, node.loc.path)
         event = _event(schema, event_id, node, ctx)
         if event is not None and (drafts or not event.draft):
             events.append(event)
+    published = {ev.id for ev in events}
+    left_out = {event_id for event_id, _ in raw.events} - published
+    for _, source_draft, href, loc in ctx.links:
+        if source_draft and not drafts:
+            continue
+        problem = link_problem(href, published, left_out)
+        if problem:
+            errors.add(problem, loc)
     if not raw.events and not any(e.location and ("events" in e.location.path
                                                   or e.location.path == "content")
                                   for e in errors.errors):

@@ -80,7 +80,8 @@ def test_check_reports_every_error_located_with_status_1(broken: Path) -> None:
         "content/events/a.yaml:4:1: error: unknown key 'titel' in an event: "
         "did you mean 'title'?",
     ]
-    assert len(lines) == 3 and lines[2].startswith("content/events/b.yaml:4:1: error: YAML syntax")
+    assert len(lines) == 3 and lines[2].startswith("content/events/b.yaml:3:10: error: the '[' "
+                                                   "opened here is not closed")
     assert result.stdout == ""
     assert not (broken / "site").exists()
 

@@ -25,7 +25,9 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def proj(project):
-    return project({"content/events/2023-03-29-an-event.yaml": EVENT}, site=SITE)
+    return project({"content/events/2023-03-29-an-event.yaml": EVENT,
+                    "content/actors.yaml": "yoav-gallant:\n  name: Yoav Gallant\n  kind: person\n"},
+                   site=SITE)
 
 
 def test_new_writes_a_valid_event_named_after_date_and_title(proj: Path) -> None:
@@ -54,8 +56,56 @@ def test_new_event_passes_check(proj: Path) -> None:
                      "-C", str(proj))
     assert code == 0
     code, out, err = run("check", "-C", str(proj))
+    path = "content/events/1920-le-traite.yaml"
+    assert (code, err.splitlines()[0]) == (1, f"{path}:5:10: error: 'summary' still holds the "
+                                           "placeholder of `frise new`: write the text, or add "
+                                           "'draft: true' to keep the event out of the site")
+    text = (proj / path).read_text(encoding="utf-8")
+    (proj / path).write_text(text.replace("TODO:", "Signed:"), encoding="utf-8")
+    code, out, err = run("check", "-C", str(proj))
     assert code == 0, err
     assert "2 events" in out
+
+
+def test_new_checks_tags_actors_and_dates_against_the_project(proj: Path) -> None:
+    (proj / "content/tags.yaml").write_text("defense:\n  label: Défense\n", encoding="utf-8")
+    code, _, err = run("new", "X", "--date", "2023-07-13", "--tags", "defence", "--actors",
+                       "yoav-galant", "-C", str(proj))
+    assert code == 1
+    assert err.splitlines() == [
+        "error: unknown actor 'yoav-galant': did you mean 'yoav-gallant'? "
+        "(actors are defined in content/actors.yaml)",
+        "error: unknown tag 'defence': did you mean 'defense'? "
+        "(tags are defined in content/tags.yaml)",
+        "2 errors; nothing was written"]
+    code, _, err = run("new", "X", "--date", "2023-7-13", "-C", str(proj))
+    assert (code, err.splitlines()[0]) == (1, "error: --date: '2023-7-13' is not a date: write "
+                                           "2023-07-13 (YYYY-MM-DD: four-digit years, two-digit "
+                                           "months and days)")
+    assert sorted(p.name for p in (proj / "content/events").iterdir()) == [
+        "2023-03-29-an-event.yaml"]
+
+
+@pytest.mark.parametrize(("title", "slug"), [
+    ("İlham Əliyev à Bakı", "ilham-eliyev-a-baki"),
+    ("Œuvre commune", "oeuvre-commune"),
+    ("Владимир Путин", "vladimir-putin"),
+    ("בנימין נתניהו", "vnymyn-ntnyhv"),
+    ("Un titre très long qui dépasse de loin la limite de quatre-vingts caractères d'un id",
+     "un-titre-tres-long-qui-depasse-de-loin-la-limite-de-quatre-vingts"),
+])
+def test_new_ids_come_from_any_script_and_end_at_a_word(proj: Path, title: str,
+                                                        slug: str) -> None:
+    code, out, _ = run("new", title, "--date", "2023-07-13", "-C", str(proj))
+    assert code == 0
+    assert out.strip().endswith(f"content/events/2023-07-13-{slug}.yaml")
+
+
+def test_new_writes_its_placeholder_in_the_site_language(project) -> None:
+    root = project({}, site="title: T\nlanguage: fr\n")
+    assert run("new", "Visite", "--date", "2023-07-13", "-C", str(root))[0] == 0
+    text = (root / "content/events/2023-07-13-visite.yaml").read_text(encoding="utf-8")
+    assert "À FAIRE : une ou deux phrases" in text and "TODO" not in text
 
 
 def test_new_refuses_to_overwrite(proj: Path) -> None:
@@ -82,14 +132,16 @@ def test_new_refuses_end_before_date_and_bad_tags(proj: Path) -> None:
     code, _, err = run("new", "X", "--date", "2023-07-13", "--end", "2023-07-01", "-C", str(proj))
     assert code == 1 and "before" in err
     code, _, err = run("new", "X", "--date", "2023-07-13", "--tags", "Défense", "-C", str(proj))
-    assert code == 1 and "did you mean 'defense'" in err
+    assert code == 1 and "'D' is a capital: write 'defense'" in err
 
 
 def test_new_bce_and_qualified_dates_make_valid_ids(proj: Path) -> None:
     code, out, _ = run("new", "Fondation de Rome", "--date", "-0752?", "-C", str(proj))
     assert code == 0
     assert out.strip().endswith("0753-bce-fondation-de-rome.yaml")
-    assert run("check", "-C", str(proj))[0] == 0
+    code, _, err = run("check", "-C", str(proj))
+    assert code == 1 and "'summary' still holds the placeholder" in err
+    assert len(err.splitlines()) == 2  # the placeholder alone: the date and the id are valid
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -144,7 +196,9 @@ def test_quiet_prints_nothing_and_verbose_prints_stage_timings(proj: Path) -> No
     for stage in ("load", "validate", "render", "write"):
         assert f"{stage} " in err
     code, out, err = run("check", "-v", "-C", str(proj))
-    assert "validate" in err and "ok: 1 events" in out
+    assert "validate" in err and "ok: 1 event, no problems" in out
+    code, out, err = run("new", "Quiet", "--date", "2023", "-q", "-C", str(proj))
+    assert (code, out, err) == (0, "", "")
 
 
 def test_no_progress_bar_in_a_pipe(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -163,6 +163,20 @@ def test_real_content_exports_are_valid(build_real: Path) -> None:
     assert len(rows) == len(data["events"]) + 1
 
 
+def test_events_json_says_what_each_note_is_and_what_a_source_is(build_real: Path) -> None:
+    events = {e["id"]: e for e in
+              json.loads((build_real / "events.json").read_text(encoding="utf-8"))["events"]}
+    (note,) = events["2016-sipri-armes-israel-azerbaidjan"]["notes"]
+    assert (note["kind"], note["heading"]) == ("unconfirmed", "Non confirmé")
+    assert "2015-2019" in note["markdown"] and "2015-2019" in note["html"]
+    assert events["2023-07-12-gallant-bakou"]["notes"][0]["kind"] == "disagree"
+    sources = {c["source"]["id"]: c["source"]
+               for c in events["2023-07-12-gallant-bakou"]["sources"]}
+    assert sources["inn-gallant-depart"]["title"] == ""
+    assert sources["inn-gallant-depart"]["description"].startswith("Départ de Yoav Gallant")
+    assert sources["toi-gallant-bakou"]["description"] == ""
+
+
 # --- events.csv (TimelineJS's spreadsheet) ----------------------------------------------
 
 def read_csv(site: Path) -> list[dict[str, str]]:

@@ -162,7 +162,21 @@ def test_not_a_timelinejs_sheet_is_refused(project, tmp_path: Path) -> None:
     bad = tmp_path / "other.csv"
     bad.write_text("name,when\nx,2020\n")
     code, _, err = run("import", str(bad), "-C", str(folder))
-    assert code == 1 and "not a TimelineJS spreadsheet" in err
+    assert code == 1
+    assert err.splitlines()[0].startswith(
+        "other.csv:1:1: error: not a TimelineJS spreadsheet: it has no column Year or "
+        "Headline; its first row holds 'name', 'when', where a TimelineJS sheet has Year, ")
+
+
+def test_import_without_tags_yaml_keeps_the_group_labels(project) -> None:
+    folder = project({"content/events/mine.yaml": "title: Mine\ndate: 2020\nsummary: S.\n"
+                                                  "tags: [free-tag]\n"})
+    code, _, err = run("import", str(FIXTURE), "-C", str(folder))
+    assert code == 0, err
+    tags = yaml.safe_load((folder / "content/tags.yaml").read_text(encoding="utf-8"))
+    assert tags["mesopotamia"]["label"] == "Mesopotamia"
+    assert tags["free-tag"]["label"] == "free-tag"  # the project's own tags stay valid
+    assert "nothing was written" not in err
 
 
 def test_duplicate_headlines_get_distinct_ids() -> None:

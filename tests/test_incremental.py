@@ -10,6 +10,7 @@ these small projects, so that the shards are part of what is compared.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator import cache, shards
-from generator.build import Report, build
+from generator.build import Memory, Report, build
 from generator.fingerprint import code_version
 
 EVENTS = 25
@@ -136,6 +137,24 @@ def test_a_rebuild_after_a_change_equals_a_clean_build(
         assert report.rendered < report.files / 2, (report.rendered, report.files)
 
 
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_a_rebuild_in_serves_memory_equals_a_clean_build(
+        tmp_path: Path, change: str) -> None:
+    """As `frise serve` rebuilds: one Memory (parsed files, Markdown, views and cards)
+    kept from build to build, through two changes in a row."""
+    root = write_project(tmp_path / "project")
+    memory = Memory()
+    build(root, workers=1, memory=memory)
+    _edit(root, "content/events/event-002.yaml", lambda s: s.replace("Event 2", "Two"))
+    build(root, workers=1, memory=memory)
+    CHANGES[change](root)
+    report = build(root, workers=1, memory=memory)
+    assert tree(root / "site") == clean_build(root, tmp_path)
+    if change in ("nothing", "edit-one-event"):
+        assert report.rendered < report.files / 2, (report.rendered, report.files)
+        assert report.parsed == (change != "nothing")
+
+
 def test_an_edited_template_of_the_rebuild_is_seen_when_edited_again(
         built: Path, tmp_path: Path) -> None:
     _override_template(built)
@@ -227,9 +246,11 @@ def test_a_damaged_cache_of_parsed_files_is_ignored(
     shards = sorted(folder.glob("*.json"))
     assert shards
     for shard in shards:
-        if damage == "shapes":  # every entry's node replaced by one of another shape
-            data = json.loads(shard.read_text(encoding="utf-8"))
-            shard.write_text(json.dumps({k: [1, 2, "x", [3]] for k in data}), encoding="utf-8")
+        if damage == "shapes":  # every node replaced by one of another shape, digest right
+            data = json.loads(shard.read_bytes().partition(b"\n")[2])
+            text = json.dumps({k: [1, 2, "x", [3]] for k in data}).encode()
+            shard.write_bytes(hashlib.blake2b(text, digest_size=16).hexdigest().encode()
+                              + b"\n" + text)
         else:
             shard.write_text(damage, encoding="utf-8")
     _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))

@@ -155,23 +155,29 @@ def test_one_document_with_explicit_markers_is_fine() -> None:
     assert errors("---\ntitle: A\n...\n") == []
 
 
-@pytest.mark.parametrize(("text", "where"), [
-    ("title: A\n summary: B\n", "2:9"),
-    ("tags: [a, b\nsummary: x\n", "2:"),
-    ("title: 'unclosed\n", ":"),
-    ("title: A\n\tsummary: B\n", "2:1"),
-    ("title: A\nsummary: \"bad \\q escape\"\n", "2:"),
+@pytest.mark.parametrize(("text", "where", "fix"), [
+    ("title: A\n summary: B\n", "2:2", "this line is indented more than the key above it"),
+    ("tags: [a, b\nsummary: x\n", "1:7", "the '[' opened here is not closed: end it with ']'"),
+    ("title: 'unclosed\n", "1:8", "the quote ' opened here is never closed"),
+    ('title: "open\ndate: 2023\nsummary: "x"\n', "1:8",
+     'the quote " opened here is closed only on line 3'),
+    ("title: A\n\tsummary: B\n", "2:1", "tabs are not allowed in YAML: indent with spaces"),
+    ("title: A\nsummary: \"bad \\q escape\"\n", "2:15", "double it (\\\\), or put the "
+     "value in single quotes"),
+    ("title: Gallant: visite\n", "1:15", "put the whole value in quotes, e.g. "
+     'title: "Gallant: visite"; the line reads: title: Gallant: visite'),
+    ("title: @home\n", "1:8", "a value cannot begin with '@'"),
+    ('title: "A" B\n', "1:12", "text after the closing quote"),
+    ("title: A\ndate 2023\n", "2:1", "this line is not 'key: value'"),
+    ("tags:\n  - a\n - b\n", "3:2", "the items of one list, and the keys of one mapping, "
+     "start in the same column"),
 ])
-def test_yaml_syntax_errors_are_located(text: str, where: str) -> None:
+def test_yaml_syntax_errors_are_located_and_taught(text: str, where: str, fix: str) -> None:
     found = errors(text)
     assert len(found) == 1
-    assert found[0].startswith("content/events/x.yaml:")
-    assert "error: YAML syntax: " in found[0]
-    location = found[0].split(": error")[0].removeprefix("content/events/x.yaml:")
-    line, col = location.split(":")
-    assert int(line) >= 1 and int(col) >= 1
-    if where != ":":
-        assert location.startswith(where.rstrip(":") if where.endswith(":") else where)
+    assert found[0].startswith(f"content/events/x.yaml:{where}: error: ")
+    assert fix in found[0]
+    assert "YAML syntax" not in found[0] and "could not find" not in found[0]
 
 
 def test_non_string_keys_are_refused() -> None:
@@ -200,11 +206,33 @@ def test_load_project_skips_hidden_backup_and_other_files(project: ProjectFactor
         "content/events/b.yml": "title: y\n",
         "content/events/.hidden.yaml": "title: [\n",
         "content/events/a.yaml~": "title: [\n",
-        "content/events/README.md": "not an event",
+        "content/events/.#a.yaml": "title: [\n",
+        "content/events/#a.yaml#": "title: [\n",
+        "content/events/.a.yaml.swp": "title: [\n",
     })
     raw = load_project(root)
     assert [event_id for event_id, _ in raw.events] == ["a", "b"]
     assert raw.errors == []
+
+
+@pytest.mark.parametrize(("path", "fix"), [
+    ("content/events/2023/b.yaml", "event files must lie directly in content/events/, not in a "
+     "subfolder: move it to content/events/b.yaml"),
+    ("content/events/b.YAML", "the extension '.YAML' is not read: rename the file 'b.yaml'"),
+    ("content/events/b.md", "only .yaml files are read in content/events/: rename it 'b.yaml' "
+     "if it is an event, or move it out of content/"),
+    ("content/tag.yaml", "'tag.yaml' is not read: rename it 'tags.yaml'"),
+    ("content/Actors.yml", "'Actors.yml' is not read: rename it 'actors.yaml'"),
+    ("content/event/b.yaml", "folder 'event' is not read: content/ holds events/, sources/ "
+     "and site.yaml, actors.yaml, tags.yaml, sources.yaml; rename it 'events'"),
+])
+def test_no_content_file_is_skipped_in_silence(project: ProjectFactory, path: str,
+                                               fix: str) -> None:
+    root = project({"content/events/a.yaml": "title: x\n", path: "title: y\n"})
+    raw = load_project(root)
+    assert [event_id for event_id, _ in raw.events] == ["a"]
+    shown = path if not path.startswith("content/event/") else "content/event"
+    assert [str(e) for e in raw.errors] == [f"{shown}:1:1: error: {fix}"]
 
 
 def test_load_project_collects_errors_of_every_file(project: ProjectFactory) -> None:

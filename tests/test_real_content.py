@@ -3,7 +3,9 @@ contract's order, and every event page quotes the article in a blockquote."""
 
 from __future__ import annotations
 
+import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,7 +29,7 @@ EXPECTED = [
     ("2023-05-30-herzog-azerbaidjan", "30 – 31 mai 2023"),
     ("2023-07-etat-des-lieux-relation", "juillet 2023"),
     ("2023-07-10-arrestation-ressortissant-afghan", "10 juillet 2023"),
-    ("2023-07-12-gallant-bakou", "12 – 14 juillet 2023"),
+    ("2023-07-12-gallant-bakou", "12 juillet 2023 – 14 juillet 2023 (?)"),  # end announced
     ("2023-07-13-gallant-aliyev-hasanov", "13 juillet 2023"),
 ]
 IDS = [event_id for event_id, _ in EXPECTED]
@@ -133,9 +135,110 @@ def test_the_index_links_every_event_page(build_real: Path) -> None:
         assert (build_real / "events" / event_id / "index.html").is_file()
 
 
-def test_where_sources_disagree_the_page_says_so(build_real: Path) -> None:
-    page = (build_real / "events" / IDS[0] / "index.html").read_text(encoding="utf-8")
-    assert "Les sources divergent" in page and "2015-2019" in page
+@pytest.mark.parametrize(("event_id", "heading", "text"), [
+    ("2016-sipri-armes-israel-azerbaidjan", "Non confirmé", "2015-2019"),
+    ("2020-09-27-guerre-haut-karabakh", "Précision", "3\u202f825"),
+    ("2023-07-10-arrestation-ressortissant-afghan", "Les sources divergent", "né en 1990"),
+])
+def test_each_note_is_headed_by_what_it_is(build_real: Path, event_id: str, heading: str,
+                                         text: str) -> None:
+    page = (build_real / "events" / event_id / "index.html").read_text(encoding="utf-8")
+    notes = re.findall(
+        r'<aside class="note note-[a-z]+"[^>]*>\s*<h2[^>]*>([^<]*)</h2>(.*?)</aside>', page, re.S)
+    assert [h for h, _ in notes] == [heading]
+    assert text in notes[0][1]
+
+
+def _citations(page: str) -> list[str]:
+    """The text of each source's line on an event page."""
+    return [words(re.sub(r"<[^>]+>", "", c))
+            for c in re.findall(r'<p class="citation">(.*?)</p>', page, re.S)]
+
+
+def test_an_event_page_lists_each_source_once_with_all_its_quotes(build_real: Path) -> None:
+    page = (build_real / "events" / "2023-07-12-gallant-bakou" / "index.html").read_text(
+        encoding="utf-8")
+    items = re.findall(r'<li class="source">(.*?)</li>', page, re.S)
+    article = [i for i in items if ARTICLE_URL in i]
+    assert len(article) == 1 and article[0].count("<blockquote") == 3
+    assert len(items) == len(set(items))
+
+
+def test_a_source_whose_title_is_unknown_shows_a_description(build_real: Path) -> None:
+    page = (build_real / "events" / "2023-07-12-gallant-bakou" / "index.html").read_text(
+        encoding="utf-8")
+    (line,) = [c for c in _citations(page) if "Israel National News" in c]
+    assert line.startswith("Départ de Yoav Gallant pour Bakou le mercredi soir")
+    assert "(titre non relevé)" in line
+    assert '<cite>Départ' not in page  # a description is never set as a title
+
+
+def test_cards_name_each_publisher_once(build_real: Path) -> None:
+    html = (build_real / "index.html").read_text(encoding="utf-8")
+    lines = [words(re.sub(r"<[^>]+>", "", m)) for m in
+             re.findall(r'<p class="card-sources">(.*?)</p>', html, re.S)]
+    assert len(lines) == len(IDS)
+    for line in lines:
+        names = [n.strip() for n in line.split(":", 1)[1].split(",")]
+        assert len(names) == len(set(names)), line
+        assert not ("The Times of Israël" in names and "The Times of Israel" in names), line
+
+
+def test_an_announced_end_is_uncertain(build_real: Path) -> None:
+    page = (build_real / "events" / "2023-07-12-gallant-bakou" / "index.html").read_text(
+        encoding="utf-8")
+    assert 'data-edtf="2023-07-14?"' in page and "(?)" in page
+
+
+class _Text(HTMLParser):
+    """Text a reader reads: text nodes outside code, scripts and styles."""
+
+    SKIP = ("code", "pre", "script", "style")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip += tag in self.SKIP
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in self.SKIP
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+BAD_TYPOGRAPHY = re.compile(r"'|[ \t\r\n][:;?!%]")
+"""A straight apostrophe, or a space where a line may break before : ; ? ! or %."""
+
+
+def test_the_french_site_is_typeset(build_real: Path) -> None:
+    """Every page, the feed and the JSON export: no straight apostrophe and no breakable
+    space before : ; ? ! % in the text readers see (URLs and code excepted)."""
+    found: list[str] = []
+    for path in sorted(build_real.rglob("*.html")):
+        parser = _Text()
+        parser.feed(path.read_text(encoding="utf-8"))
+        text = "".join(parser.parts)
+        found += [f"{path.relative_to(build_real)}: {text[max(0, m.start() - 25):m.end() + 5]!r}"
+                  for m in BAD_TYPOGRAPHY.finditer(text)]
+    feed = ET.parse(build_real / "feed.xml").getroot()
+    for element in feed.iter():
+        if element.text and not element.tag.endswith(("}id", "}updated")):
+            found += [f"feed.xml: {element.text!r}"] if BAD_TYPOGRAPHY.search(
+                re.sub(r"<[^>]+>", "", element.text)) else []
+    data = json.loads((build_real / "events.json").read_text(encoding="utf-8"))
+    for event in data["events"]:
+        for text in (event["title"], event["summary"]["html"], *(n["heading"] + n["html"]
+                                                                   for n in event["notes"])):
+            found += [f"events.json: {text!r}"] if BAD_TYPOGRAPHY.search(
+                re.sub(r"<[^>]+>", "", text)) else []
+    assert not found, "\n".join(found[:20])
+    index = (build_real / "index.html").read_text(encoding="utf-8")
+    assert "l’Azerbaïdjan" in index and "69\u202f%" in index
 
 
 @pytest.mark.parametrize("at", range(len(IDS)))

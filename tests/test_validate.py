@@ -67,9 +67,11 @@ def test_misspelt_key_gets_a_suggestion(project: ProjectFactory, typo: str, righ
            f"did you mean '{right}'?" in found
 
 
-def test_unknown_key_without_a_close_match_has_no_suggestion(project: ProjectFactory) -> None:
+def test_unknown_key_without_a_close_match_lists_the_valid_keys(project: ProjectFactory) -> None:
     found = one_event(project, EVENT + "zzzzzz: x\n")
-    assert found == ["content/events/e.yaml:4:1: error: unknown key 'zzzzzz' in an event"]
+    assert found == ["content/events/e.yaml:4:1: error: unknown key 'zzzzzz' in an event: "
+                     "choose one of actors, body, date, draft, end, featured, note, sources, "
+                     "summary, tags, title"]
 
 
 def test_impossible_date_is_located_at_the_value(project: ProjectFactory) -> None:
@@ -157,7 +159,7 @@ def test_every_problem_of_every_file_in_one_run(project: ProjectFactory) -> None
     root = project({
         "content/tags.yaml": TAGS,
         "content/actors.yaml": ACTORS,
-        "content/events/a.yaml": "titel: A\ndate: 2023-02-30\nsummary: S\n",
+        "content/events/a.yaml": "titel: A\ndate: 2023-02-30\nsummary: S\nfeatured: yes\n",
         "content/events/b.yaml": "title: B\ndate: 2023\nsummary: S\ntags: [diplomatei]\n",
         "content/events/c.yaml": "title: C\ndate: 2023\nsummary: S\nactors: [yoav-galant]\n",
         "content/events/d.yaml": "title: [\n",
@@ -168,12 +170,13 @@ def test_every_problem_of_every_file_in_one_run(project: ProjectFactory) -> None
         "content/events/a.yaml:1:1: error: unknown key 'titel' in an event: did you mean 'title'?",
         "content/events/a.yaml:2:7: error: date '2023-02-30' is not a real day: "
         "February 2023 has 28 days",
+        "content/events/a.yaml:4:11: error: 'featured' must be true or false, not 'yes'",
         "content/events/b.yaml:4:8: error: unknown tag 'diplomatei': did you mean 'diplomatie'? "
         "(tags are defined in content/tags.yaml)",
         "content/events/c.yaml:4:10: error: unknown actor 'yoav-galant': did you mean "
         "'yoav-gallant'? (actors are defined in content/actors.yaml)",
-        "content/events/d.yaml:2:1: error: YAML syntax: did not find expected node content "
-        "(while parsing a flow node)",
+        "content/events/d.yaml:1:8: error: the '[' opened here is not closed: end it with ']' "
+        "on the same line, with ', ' between items; the line reads: title: [",
         "content/events/e.yaml:2:1: error: duplicate key 'title' (first written at line 1); "
         "YAML would silently keep only the last one",
         "content/site.yaml:3:1: error: unknown key 'descriptoin' in site.yaml: "
@@ -191,7 +194,7 @@ def test_without_tags_yaml_tags_are_free_slugs(project: ProjectFactory) -> None:
 def test_tag_slugs_must_be_valid(project: ProjectFactory) -> None:
     found = one_event(project, EVENT + "tags: [Bad Tag]\n")
     assert found == ["content/events/e.yaml:4:8: error: tag 'Bad Tag' must be 1 to 80 "
-                     "characters of a-z, 0-9 and '-'"]
+                     "characters of a-z, 0-9 and '-'; 'B' is a capital: write 'bad-tag'"]
 
 
 def test_a_tag_listed_twice(project: ProjectFactory) -> None:
@@ -295,8 +298,42 @@ def test_good_urls(project: ProjectFactory, url: str) -> None:
 
 def test_source_written_in_place_needs_title_and_url(project: ProjectFactory) -> None:
     found = one_event(project, EVENT + "sources:\n  - publisher: P\n")
-    assert "content/events/e.yaml:5:5: error: a source needs 'title'" in found
+    assert ("content/events/e.yaml:5:5: error: a source needs 'title' (the source's own "
+            "title) or, when the title is unknown, 'description'") in found
     assert "content/events/e.yaml:5:5: error: a source needs 'url'" in found
+
+
+def test_a_source_may_be_described_when_its_title_is_unknown(project: ProjectFactory) -> None:
+    root = project({"content/events/e.yaml": EVENT + "sources:\n  - source: s\n  - url: "
+                    "https://example.org/b\n    description: Une dépêche\n",
+                    "content/sources.yaml": "s:\n  description: Un communiqué\n"})
+    assert problems(root) == []
+    found = problems(project({"content/events/e.yaml": EVENT + "sources:\n  - source: s\n",
+                              "content/sources.yaml": "s:\n  publisher: P\n"}))
+    assert found == ["content/sources.yaml:2:3: error: source 's' needs 'title' (the source's "
+                     "own title) or, when the title is unknown, 'description'"]
+
+
+def test_notes_say_what_they_are(project: ProjectFactory) -> None:
+    root = project({"content/events/e.yaml": EVENT + "note:\n  - kind: unconfirmed\n    text: "
+                    "Pas confirmé.\n  - kind: precision\n    text: Une précision.\n"})
+    assert problems(root) == []
+    timeline, _, _ = check(root)
+    assert [(n.kind, n.text) for n in timeline.events[0].notes] == [
+        ("unconfirmed", "Pas confirmé."), ("precision", "Une précision.")]
+    plain = project({"content/events/e.yaml": EVENT + "note: Elles divergent.\n"})
+    assert [n.kind for n in check(plain)[0].events[0].notes] == ["disagree"]
+
+
+def test_a_note_of_an_unknown_kind_or_without_text_is_an_error(project: ProjectFactory) -> None:
+    found = one_event(project, EVENT + "note:\n  kind: unconfirmd\n  text: T\n"
+                      "  txet: x\n")
+    assert "content/events/e.yaml:5:9: error: note kind 'unconfirmd' is not one of disagree, " \
+        "unconfirmed, precision, correction: did you mean 'unconfirmed'?" in found
+    assert "content/events/e.yaml:7:3: error: unknown key 'txet' in a note: did you mean " \
+        "'text'?" in found
+    assert one_event(project, EVENT + "note:\n  kind: precision\n") == [
+        "content/events/e.yaml:5:3: error: a note needs 'text'"]
 
 
 def test_base_url_must_be_http(project: ProjectFactory) -> None:

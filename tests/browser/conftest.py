@@ -193,14 +193,16 @@ def need() -> Callable[[bool, str], None]:
 
 @pytest.fixture(scope="session")
 def events_of() -> Callable[[str], list[Any]]:
-    """`events_of("real")`: the site's published events in timeline order, from the model."""
+    """`events_of("real")`: the site's published events in timeline order, from the model,
+    with their plain text typeset as the pages show it."""
+    from generator import typography
     from generator.build import check
 
     cache: dict[str, list[Any]] = {}
 
     def _events(site: str) -> list[Any]:
         if site not in cache:
-            cache[site] = list(check(PROJECTS[site])[0].events)
+            cache[site] = list(typography.timeline(check(PROJECTS[site])[0]).events)
         return cache[site]
 
     return _events

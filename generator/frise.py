@@ -89,9 +89,10 @@ def _text_w(text: str) -> float:
 
 
 def wrap(text: str, width: int = LINE_CHARS) -> list[str]:
-    """A label in lines of about `width` characters, cut between words only."""
+    """A label in lines of about `width` characters, cut at plain spaces only (never at
+    the no-break spaces typography puts before ':' or '%')."""
     lines: list[str] = []
-    for word in text.split():
+    for word in filter(None, text.split(" ")):
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:

@@ -27,6 +27,11 @@ def texts(svg: str) -> list[str]:
             for t in re.findall(r'<text class="plabel[^"]*"[^>]*>(.*?)</text>', svg)]
 
 
+def test_labels_never_break_at_a_no_break_space() -> None:
+    assert fr.wrap("SIPRI\u00a0: Israël fournit 69\u202f% des importations", 12) == [
+        "SIPRI\u00a0:", "Israël", "fournit 69\u202f%", "des", "importations"]
+
+
 def test_every_period_is_a_bar_with_its_whole_label_linking_to_its_event() -> None:
     long = "Guerre du Haut-Karabakh entre l'Azerbaïdjan et l'Arménie · 6 semaines"
     items = [item("sipri", 2016, 2021, "SIPRI · 5 ans"), item("war", 2020.74, 2020.86, long),

@@ -234,10 +234,11 @@ def measure(n: int, keep: bool, saves: int) -> dict[str, Any]:
                                 count=1), encoding="utf-8")
         runs["one edit"] = _run(root, "build")
         for run in runs.values():
-            files = re.search(r"built \d+ events, (\d+) files", run["output"])
-            run["files"] = int(files.group(1)) if files else 0
-            rendered = re.search(r"(\d+) rendered", run["output"])
-            run["rendered"] = int(rendered.group(1)) if rendered else None
+            files = re.search(r"built [\d,]+ events?, ([\d,]+) files?", run["output"])
+            run["files"] = int(files.group(1).replace(",", "")) if files else 0
+            rendered = re.search(r"\(([\d,]+) rendered", run["output"])
+            run["rendered"] = (int(rendered.group(1).replace(",", "")) if rendered
+                               else run["files"])
             del run["output"]
         serve = serve_save_to_reload(root, event, saves) if saves else []
         size = sum(f.stat().st_size for f in (root / "site").rglob("*") if f.is_file())

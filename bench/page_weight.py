@@ -1,7 +1,9 @@
-"""Weight of the index page: its HTML and the CSS and JavaScript it links, in bytes.
+"""Weight of the index page: its HTML and the CSS and JavaScript it links, in bytes;
+and of the heaviest page of the whole site, with the search index's size.
 
     python bench/page_weight.py                 # the real content and 1,000 synthetic events
     python bench/page_weight.py --events 1000 10000
+    python bench/page_weight.py --site DIR/site # a site already built
 
 The real content is copied to a temporary project and built there; the synthetic
 projects come from bench/bench.py's generator. Sizes are before compression (gzip
@@ -42,6 +44,34 @@ def index_weight(site: Path) -> dict[str, int]:
     return sizes
 
 
+def heaviest_page(site: Path) -> tuple[int, str]:
+    """The heaviest HTML page of a site with the CSS and JS it links: (bytes, path)."""
+    linked: dict[Path, int] = {}
+    worst = (0, "")
+    for page in site.rglob("*.html"):
+        html = page.read_bytes()
+        size = len(html)
+        for href in LINKED.findall(html.decode("utf-8")):
+            # 404.html links the absolute address (hosts serve it at any depth)
+            target = (site / ("assets/" + href.rsplit("/assets/", 1)[1]) if "://" in href
+                      else (page.parent / href).resolve())
+            if target not in linked:
+                linked[target] = target.stat().st_size
+            size += linked[target]
+        worst = max(worst, (size, page.relative_to(site).as_posix()))
+    return worst
+
+
+def describe_site(label: str, site: Path) -> str:
+    size, path = heaviest_page(site)
+    index = site / "assets" / "search-index.js"
+    data = index.read_bytes() if index.exists() else b""
+    pages = sum(1 for _ in site.rglob("*.html"))
+    return (f"{label}: {pages:,} pages, heaviest {path} {size:,} B with its CSS and JS; "
+            f"search index {len(data):,} B ({len(gzip.compress(data, 9, mtime=0)):,} B "
+            "gzipped)")
+
+
 def build_real(into: Path) -> Path:
     shutil.copytree(REPO / "content", into / "content")
     report = build(into)
@@ -63,13 +93,22 @@ def build_synthetic(into: Path, n: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, nargs="*", default=[1000])
+    parser.add_argument("--site", type=Path, nargs="*", default=[],
+                        help="weigh sites already built instead")
     args = parser.parse_args()
+    if args.site:
+        for site in args.site:
+            print(describe_site(str(site), site))
+        return
     rows: list[tuple[str, dict[str, int]]] = []
     with tempfile.TemporaryDirectory(prefix="frise-weight-") as tmp:
-        rows.append(("real content", index_weight(build_real(Path(tmp) / "real"))))
+        real = build_real(Path(tmp) / "real")
+        rows.append(("real content", index_weight(real)))
+        print(describe_site("real content", real))
         for n in args.events:
-            rows.append((f"{n:,} synthetic events",
-                         index_weight(build_synthetic(Path(tmp) / f"n{n}", n))))
+            site = build_synthetic(Path(tmp) / f"n{n}", n)
+            rows.append((f"{n:,} synthetic events", index_weight(site)))
+            print(describe_site(f"{n:,} synthetic events", site))
     for label, sizes in rows:
         parts = ", ".join(f"{k} {v:,} B" for k, v in sizes.items()
                           if k not in ("total", "total gzipped"))

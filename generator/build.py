@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import cache, exports, feeds, render, shards, typography
+from . import cache, exports, feeds, render, search, shards, typography
 from .errors import ContentErrors, FriseError
 from .fingerprint import Fingerprints, code_version, theme_digest
 from .loader import NodeStore, load_project
@@ -155,7 +155,7 @@ renders faster with the views and cards kept from the last save than on fresh wo
 def site_plan(timeline: Timeline, theme: Theme, words: Words) -> list[Page]:
     """Every file of the site: pages, exports and feeds, assets."""
     epoch = feeds.source_date_epoch(os.environ)
-    extras = [exports.plugin, feeds.plugin(epoch)]
+    extras = [exports.plugin, feeds.plugin(epoch), search.plugin]
     return render.plan(timeline, extras, words) + [render.assets(theme)]
 
 

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import quote
 
-from . import typography, urls
+from . import periods, typography, urls
 from .dates import PartialDate
 from .errors import FriseError
 from .exports import published
@@ -119,6 +119,7 @@ def atom(timeline: Timeline, markup: Markup, epoch: dt.datetime | None) -> bytes
     _add(feed, "link", rel="self", type="application/atom+xml", href=_link(timeline, "feed.xml"))
     _add(feed, "link", rel="alternate", type="text/html", href=_link(timeline, urls.INDEX))
     _add(feed, "generator", "frise")
+    home = periods.where(periods.split(timeline.events))
     for event, day in zip(events, days, strict=True):
         entry = _add(feed, "entry")
         _add(entry, "id", entry_id(timeline, event))
@@ -126,6 +127,9 @@ def atom(timeline: Timeline, markup: Markup, epoch: dt.datetime | None) -> bytes
         _add(entry, "updated", _stamp(day))
         _add(entry, "link", rel="alternate", type="text/html",
              href=_link(timeline, urls.event_path(event.id)))
+        if event.id in home:  # where the event sits in a chronology cut into periods
+            _add(entry, "link", rel="related", type="text/html",
+                 href=_link(timeline, urls.period_path(home[event.id])))
         _add(entry, "summary", markup.block(event.summary), type="html")
         for tag in event.tags:
             _add(entry, "category", term=tag.slug, label=tag.label)
@@ -140,7 +144,8 @@ def page_paths(timeline: Timeline) -> list[str]:
     actors = sorted({a.id for e in events for a in e.actors})
     return ([urls.INDEX] + [urls.event_path(e.id) for e in events]
             + ([urls.TAGS_INDEX] if tags else []) + [urls.tag_path(t) for t in tags]
-            + ([urls.ACTORS_INDEX] if actors else []) + [urls.actor_path(a) for a in actors])
+            + ([urls.ACTORS_INDEX] if actors else []) + [urls.actor_path(a) for a in actors]
+            + periods.page_paths(events))
 
 
 def _loc(url: str) -> str:

@@ -29,6 +29,8 @@ class Actor:
     kind: str
     role: str | None = None
     url: str | None = None
+    aliases: tuple[str, ...] = ()
+    """Other spellings of the name (Aliev, Hassanov), which search also finds."""
 
 
 @dataclass(frozen=True, slots=True)

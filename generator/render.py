@@ -3,15 +3,19 @@ page's bytes from its entry of the plan, one at a time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
+from babel.dates import format_timedelta
 from markupsafe import Markup as Html
 from markupsafe import escape
 
+from . import frise as fr
 from . import overview as ov
+from . import periods as pd
 from . import timeline as tl
 from . import typography, urls
 from .dates import PartialDate, format_date, format_range, range_parts
@@ -43,6 +47,8 @@ class EventView:
     """The same inside `<time datetime>`, or a `data-edtf` span where HTML cannot say it."""
     summary: Html
     year: int
+    duration: str = ""
+    """How long a period lasts in words ("5 ans", "6 semaines"); empty for a date."""
 
     @property
     def id(self) -> str:
@@ -90,18 +96,48 @@ def count_words(n: int, words: Words) -> str:
     return words.text["event_count_one" if n == 1 else "event_count_many"].replace("{n}", str(n))
 
 
-def time_layout(views: list[EventView], years: list[YearView], words: Words
-                ) -> dict[str, object]:
-    """What a list page draws of time: the overview strip and the lanes of periods."""
-    spans = [ov.Span(v.id, v.event.date, v.event.end) for v in views]
+def duration(start: PartialDate, end: PartialDate | None, locale: str) -> str:
+    """A period's length in words, whole days counted ("2 jours", "6 semaines", "5 ans")."""
+    if end is None or end == start:
+        return ""
+    days = (ov.year_position(end, end=True) - ov.year_position(start)) * 365.2425
+    return str(format_timedelta(dt.timedelta(days=max(1, round(days))), threshold=2,
+                                granularity="day", locale=locale))
+
+
+def frise_labels(words: Words) -> fr.Labels:
     item = words.text.get("overview_item", "{year}: {count}")
-    strip = ov.strip(
-        [(y.year, len(y.events), y.anchor) for y in years],
-        [s for s in spans if s.end is not None and s.end != s.start],
-        lambda year: format_date(PartialDate(year), words.dates),
-        lambda text, n: item.replace("{year}", text).replace("{count}", count_words(n, words)),
+    return fr.Labels(
+        year=lambda y: format_date(PartialDate(y), words.dates),
+        month=lambda y, m: format_date(PartialDate(y, m), words.dates),
+        count=lambda text, n: item.replace("{year}", text).replace("{count}",
+                                                                   count_words(n, words)),
     )
-    return {"overview": strip, "lanes": ov.lanes(spans)}
+
+
+def frise_item(v: EventView, root: str, place: str) -> fr.Item:
+    """An event as the frise draws it; `place` is where it sits in the lists."""
+    e = v.event
+    end = ov.year_position(e.end, end=True) if e.end and e.end != e.date else None
+    tail = f" · {v.duration}" if v.duration else ""
+    return fr.Item(v.id, root + v.path, place, ov.year_position(e.date), end,
+                   e.title + tail, f"{e.title}{tail} ({v.when})", e.featured)
+
+
+def time_layout(views: list[EventView], years: list[YearView], words: Words, root: str,
+                place: Callable[[EventView], str] | None = None) -> dict[str, object]:
+    """What a list page draws of time: the frise, and the lanes of periods in the list.
+
+    `place(view)` is where an event sits when the list is on other pages (period
+    pages); by default it is on this page, and the frise's year ticks link to its years.
+    """
+    anchors = {y.year: y.anchor for y in years}
+    where = place or (lambda v: "#" + v.id)
+    drawn = fr.draw([frise_item(v, root, where(v)) for v in views], frise_labels(words),
+                    (lambda y: "#" + anchors[y] if y in anchors else None) if place is None
+                    else (lambda y: None))
+    spans = [ov.Span(v.id, v.event.date, v.event.end) for v in views]
+    return {"frise": drawn, "lanes": ov.lanes(spans)}
 
 
 def _citation(source: Source, quotes: list[str], words: Words) -> dict[str, object]:
@@ -184,17 +220,23 @@ def plan(timeline: Timeline, extras: Sequence[Extra], words: Words) -> list[Page
     related = tl.related(events)
     tag_events = tl.index_by(events, "tags")
     actor_events = tl.index_by(events, "actors")
+    split = pd.split(events)
+    home = pd.where(split)
     pages = [Page((urls.INDEX,), "index.html", (events, _counts(tag_events, actor_events)))]
     for e in events:
         prev, nxt = near[e.id]
+        back = urls.period_path(home[e.id]) if e.id in home else urls.INDEX
         pages.append(Page((urls.event_path(e.id),), "event.html",
-                          (e, prev, nxt, tuple(related[e.id]))))
+                          (e, prev, nxt, tuple(related[e.id]), back)))
+    pages.extend(_period_pages(None, urls.INDEX, split))
     for tag in timeline.tags:
-        pages.append(Page((urls.tag_path(tag.slug),), "tag.html",
-                          (tag, tuple(tag_events[tag.slug]))))
+        held = tuple(tag_events[tag.slug])
+        pages.append(Page((urls.tag_path(tag.slug),), "tag.html", (tag, held)))
+        pages.extend(_period_pages(tag, urls.tag_path(tag.slug), pd.split(held)))
     for actor in timeline.actors:
-        pages.append(Page((urls.actor_path(actor.id),), "actor.html",
-                          (actor, tuple(actor_events[actor.id]))))
+        held = tuple(actor_events[actor.id])
+        pages.append(Page((urls.actor_path(actor.id),), "actor.html", (actor, held)))
+        pages.extend(_period_pages(actor, urls.actor_path(actor.id), pd.split(held)))
     if timeline.tags:
         pages.append(Page((urls.TAGS_INDEX,), "directory.html", ("tags", tuple(
             (t, len(tag_events[t.slug])) for t in timeline.tags))))
@@ -205,6 +247,32 @@ def plan(timeline: Timeline, extras: Sequence[Extra], words: Words) -> list[Page
     for extra in extras:
         pages.extend(extra(timeline, words))
     return pages
+
+
+def _period_pages(scope: Tag | Actor | None, of: str, split: pd.Split) -> list[Page]:
+    """The period pages of the list page `of` (the index, a tag's or an actor's page),
+    each with its neighbours, for the links from one period to the next."""
+    refs = [period for period, _ in split]
+    return [Page((urls.period_path(period.key, of),), "period.html",
+                 (scope, of, period, held, refs[i - 1] if i else None,
+                  refs[i + 1] if i + 1 < len(refs) else None))
+            for i, (period, held) in enumerate(split)]
+
+
+def period_label(period: pd.Period, words: Words) -> str:
+    """'1990 – 1999', '1990', 'juillet 1990', 'juillet 1990 (2)'."""
+    if period.years == 10:
+        return words.dates.range.format(
+            start=format_date(PartialDate(period.start), words.dates),
+            end=format_date(PartialDate(period.start + 9), words.dates))
+    if period.years == 1:
+        return format_date(PartialDate(period.start), words.dates)
+    text = format_date(PartialDate(period.start, period.month), words.dates)
+    return f"{text} ({period.part})" if period.part > 1 else text
+
+
+FEATURED_LIMIT = 50
+"""Featured events shown on a list page cut into periods; the others are in their periods."""
 
 
 def _counts(tag_events: dict[str, list[Event]], actor_events: dict[str, list[Event]]
@@ -267,6 +335,7 @@ class Renderer:
                 when_html=when_html(e.date, e.end, self.words),
                 summary=trusted(self.markup.block(e.summary)),
                 year=e.date.year,
+                duration=duration(e.date, e.end, self.words.dates.locale),
             )
         return found
 
@@ -308,15 +377,38 @@ class Renderer:
             raise template_error(exc) from None
         return Output(path, at_root(html, root).encode("utf-8"))
 
+    def _list(self, events: Sequence[Event], of: str) -> dict[str, object]:
+        """A whole list of events (the index, a tag's or an actor's page): on one page,
+        or past PAGE_LIMIT the frise, the featured events and the way into each period."""
+        views = [self.view(e) for e in events]
+        root = urls.root_of(of)
+        first, last = views[0].year, views[-1].year
+        span = {"first": format_date(PartialDate(first), self.words.dates),
+                "last": format_date(PartialDate(last), self.words.dates) if last != first
+                else ""}
+        split = pd.split(events)
+        if not split:
+            years = year_views(views, self.words)
+            return {"years": years, "events": views, "count": len(views), "periods": [],
+                    "span": span, **time_layout(views, years, self.words, root)}
+        home = {e.id: root + urls.period_path(p.key, of) for p, held in split for e in held}
+        featured = [v for v in views if v.event.featured][:FEATURED_LIMIT]
+        layout = time_layout(views, [], self.words, root, lambda v: f"{home[v.id]}#{v.id}")
+        layout["lanes"] = ov.lanes([ov.Span(v.id, v.event.date, v.event.end) for v in featured])
+        periods = [{"path": root + urls.period_path(p.key, of),
+                    "label": period_label(p, self.words), "count": p.size,
+                    "group": format_date(PartialDate(p.start), self.words.dates)
+                    if p.years < 10 else ""}
+                   for p, _ in split]
+        return {"years": year_views(featured, self.words), "events": featured,
+                "count": len(views), "periods": periods, "span": span, **layout}
+
     def _index(self, events: Sequence[Event], counts: tuple[tuple[str, int], ...]
                ) -> dict[str, object]:
-        views = [self.view(e) for e in events]
-        years = year_views(views, self.words)
-        return {"years": years, "events": views, "counts": dict(counts),
-                **time_layout(views, years, self.words)}
+        return {**self._list(events, urls.INDEX), "counts": dict(counts)}
 
     def _event(self, e: Event, prev: Event | None, nxt: Event | None,
-               related: tuple[Event, ...]) -> dict[str, object]:
+               related: tuple[Event, ...], back: str = urls.INDEX) -> dict[str, object]:
         md = self.markup
         return {
             "ev": self.view(e), "event": e,
@@ -327,17 +419,33 @@ class Renderer:
             "previous": self.view(prev) if prev else None,
             "next": self.view(nxt) if nxt else None,
             "related": [self.view(r) for r in related],
+            "back": back,
         }
 
     def _group(self, item: Tag | Actor, events: tuple[Event, ...]) -> dict[str, object]:
         description = (trusted(self.markup.inline(item.description))
                        if isinstance(item, Tag) else "")
-        views = [self.view(e) for e in events]
-        years = year_views(views, self.words)
-        return {"item": item, "description_html": description, "years": years,
-                "events": views, **time_layout(views, years, self.words)}
+        of = urls.tag_path(item.slug) if isinstance(item, Tag) else urls.actor_path(item.id)
+        return {"item": item, "description_html": description, **self._list(events, of)}
 
     _tag = _actor = _group
+
+    def _period(self, scope: Tag | Actor | None, of: str, period: pd.Period,
+                events: tuple[Event, ...], prev: pd.Period | None, nxt: pd.Period | None
+                ) -> dict[str, object]:
+        """One period of a list cut into periods: its frise, its events, its neighbours."""
+        root = urls.root_of(urls.period_path(period.key, of))
+        views = [self.view(e) for e in events]
+        years = year_views(views, self.words)
+
+        def link(p: pd.Period | None) -> dict[str, str] | None:
+            return None if p is None else {"path": root + urls.period_path(p.key, of),
+                                           "label": period_label(p, self.words)}
+
+        return {"scope": scope, "up": root + of, "label": period_label(period, self.words),
+                "years": years, "events": views, "count": len(views),
+                "previous": link(prev), "next": link(nxt),
+                **time_layout(views, years, self.words, root)}
 
     def _directory(self, kind: str, entries: tuple[tuple[Tag | Actor, int], ...]
                    ) -> dict[str, object]:

@@ -71,6 +71,17 @@ def actor_path(actor_id: str) -> str:
     return f"actors/{actor_id}/{INDEX}"
 
 
+def period_path(key: str, of: str = INDEX) -> str:
+    """A period page of the list page `of`: `periods/1990/index.html` for the index,
+    `tags/defense/1990/index.html` for a tag's page."""
+    folder = of[: -len(INDEX)]
+    return f"{folder}{key}/{INDEX}" if folder else f"periods/{key}/{INDEX}"
+
+
+SEARCH_INDEX = "assets/search-index.js"
+"""The index of every event for search and filters: a script, so it loads from file://."""
+
+
 def root_of(page: str) -> str:
     """The relative prefix from an output file back to the site's root: '' or '../../'."""
     return "../" * page.count("/")

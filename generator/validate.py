@@ -28,7 +28,7 @@ EVENT_KEYS = ("title", "date", "end", "summary", "body", "note", "tags", "actors
 SOURCE_KEYS = ("title", "description", "url", "publisher", "author", "date", "language",
                "text")
 NOTE_KEYS = ("kind", "text")
-ACTOR_KEYS = ("name", "kind", "role", "url")
+ACTOR_KEYS = ("name", "kind", "role", "url", "aliases")
 TAG_KEYS = ("label", "description")
 URL_SCHEMES = ("http", "https", "mailto")
 PLACEHOLDERS = {
@@ -335,8 +335,28 @@ def _actors(schema: _Schema, node: Node | None) -> dict[str, Actor]:
                               f"{suggest(kind, ACTOR_KINDS)}", e["kind"].loc)
         actors[actor_id] = Actor(actor_id, schema.text(e.get("name"), "name") or actor_id,
                                  kind or "person", schema.text(e.get("role"), "role"),
-                                 schema.url(e.get("url"), "url"))
+                                 schema.url(e.get("url"), "url"),
+                                 _aliases(schema, e.get("aliases")))
     return actors
+
+
+def _aliases(schema: _Schema, node: Node | None) -> tuple[str, ...]:
+    """An actor's other spellings: a list of plain texts, each once."""
+    if node is None or isinstance(node, Scalar) and node.is_null:
+        return ()
+    if not isinstance(node, Sequence):
+        schema.errors.add("'aliases' must be a list, e.g. [Aliev, Aliyev]", node.loc)
+        return ()
+    out: list[str] = []
+    for item in node.items:
+        text = schema.text(item, "aliases")
+        if text is None:
+            continue
+        if text in out:
+            schema.errors.add(f"alias '{text}' is listed twice", item.loc)
+        else:
+            out.append(text)
+    return tuple(out)
 
 
 def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: dict[str, str],

@@ -8,6 +8,7 @@ skip, unless FRISE_REQUIRE_BROWSER is set (CI), where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -69,12 +70,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def served(built_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
-    """Each built site over HTTP on 127.0.0.1: name → base URL ending in '/'."""
+@contextlib.contextmanager
+def serving(folders: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """Each folder over HTTP on 127.0.0.1: name → base URL ending in '/'."""
     servers = []
     urls: dict[str, str] = {}
-    for name, folder in built_sites.items():
+    for name, folder in folders.items():
         handler = functools.partial(_QuietHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -84,6 +85,44 @@ def served(built_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(built_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """Each built site over HTTP on 127.0.0.1: name → base URL ending in '/'."""
+    with serving(built_sites) as urls:
+        yield urls
+
+
+SIZES = (1000, 10000)
+"""The synthetic projects the tests of long timelines build, in events."""
+
+
+@pytest.fixture(scope="session")
+def synthetic_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Projects of 1,000 and 10,000 events from the benchmark's generator, built once."""
+    import importlib.util
+
+    from generator.build import build
+
+    spec = importlib.util.spec_from_file_location("frise_bench", ROOT / "bench" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out: dict[str, Path] = {}
+    for n in SIZES:
+        project = tmp_path_factory.mktemp(f"synthetic-{n}") / "project"
+        bench.generate(project, n)
+        report = build(project)
+        assert report.output is not None
+        out[str(n)] = report.output
+    return out
+
+
+@pytest.fixture(scope="session")
+def served_synthetic(synthetic_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    with serving(synthetic_sites) as urls:
+        yield urls
 
 
 @pytest.fixture(scope="session")

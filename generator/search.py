@@ -1,0 +1,127 @@
+"""The search index: every event's words, tags and actors, for search and filters across
+the whole timeline from any page.
+
+It is a script (`window.friseIndex = {...}`), not JSON to fetch, so that it also loads
+from `file://`; pages load it on first use only, so it weighs nothing on a page that
+is only read. Words are folded (lower case, accents dropped) the way timeline.js folds
+what a reader types, and the index is inverted: each word once, with the events that
+hold it as a compact list of gaps, or as a bitmap when most events hold it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from . import urls
+from .dates import format_range
+from .markup import Markup
+from .model import Event, Timeline
+from .overview import year_position
+from .render import Output, Page
+from .templates import Words
+
+_TAG = re.compile(r"<[^>]+>")
+_SPLIT = re.compile(r"[\W_]+")
+_MARKS = re.compile("[\u0300-\u036f]")
+LAST = "abcdefghijklmnopqrstuvwxyz012345"
+"""The last base-32 digit of a gap; MORE are the digits before it."""
+MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ6789@$"
+BITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what timeline.js's fold() gives for the same text."""
+    return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, of two characters or more."""
+    return [w for w in _SPLIT.split(fold(text)) if len(w) > 1]
+
+
+def plain(html_text: str) -> str:
+    """The text of sanitised HTML, its tags dropped."""
+    return html.unescape(_TAG.sub(" ", html_text))
+
+
+def encode_gaps(positions: list[int]) -> str:
+    """Ascending positions as gaps from the previous one (the first from -1), each in
+    base 32, most significant digit first."""
+    out = []
+    last = -1
+    for p in positions:
+        gap = p - last
+        last = p
+        digits = [LAST[gap % 32]]
+        gap //= 32
+        while gap:
+            digits.append(MORE[gap % 32])
+            gap //= 32
+        out.append("".join(reversed(digits)))
+    return "".join(out)
+
+
+def encode_bits(positions: list[int], total: int) -> str:
+    """Positions as a bitmap, six events a character, prefixed with '='."""
+    cells = [0] * ((total + 5) // 6)
+    for p in positions:
+        cells[p // 6] |= 1 << (p % 6)
+    return "=" + "".join(BITS[c] for c in cells)
+
+
+def _event_words(e: Event, markup: Markup) -> set[str]:
+    found = set(words(e.title))
+    found.update(words(plain(markup.block(e.summary))))
+    if e.body:
+        found.update(words(plain(markup.block(e.body))))
+    for tag in e.tags:
+        found.update(words(tag.label))
+    for actor in e.actors:
+        found.update(words(actor.name))
+        for alias in actor.aliases:
+            found.update(words(alias))
+    return found
+
+
+def index(timeline: Timeline, words_: Words, markup: Markup) -> dict[str, object]:
+    """The index as data: tags, actors, events in timeline order, and the words."""
+    tag_at = {t.slug: i for i, t in enumerate(timeline.tags)}
+    actor_at = {a.id: i for i, a in enumerate(timeline.actors)}
+    postings: dict[str, list[int]] = {}
+    rows = []
+    for i, e in enumerate(timeline.events):
+        for w in _event_words(e, markup):
+            postings.setdefault(w, []).append(i)
+        end = round(year_position(e.end, end=True), 3) if e.end and e.end != e.date else None
+        rows.append([e.id, e.title, format_range(e.date, e.end, words_.dates),
+                     round(year_position(e.date), 3), end,
+                     [tag_at[t.slug] for t in e.tags], [actor_at[a.id] for a in e.actors],
+                     1 if e.featured else 0])
+    total = len(rows)
+    vocabulary = {}
+    for w in sorted(postings):
+        gaps = encode_gaps(postings[w])
+        bits = encode_bits(postings[w], total) if len(gaps) > total // 6 else None
+        vocabulary[w] = bits if bits is not None and len(bits) < len(gaps) else gaps
+    return {"tags": [t.slug for t in timeline.tags], "actors": [a.id for a in timeline.actors],
+            "events": rows, "words": vocabulary}
+
+
+def script(data: dict[str, object]) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # `</script` cannot end anything here (the file is loaded by src), but keep '<' out anyway
+    return ("window.friseIndex=" + text.replace("<", "\\u003c") + ";\n").encode("utf-8")
+
+
+def plugin(timeline: Timeline, words_: Words) -> Iterator[Page]:
+    """The plan's entry for the search index, made from every event (as displayed:
+    typeset titles in the results; typography never changes a folded word)."""
+
+    def make(markup: Markup, shown: Timeline) -> Iterator[Output]:
+        yield Output(urls.SEARCH_INDEX, script(index(shown, words_, markup)))
+
+    yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)

@@ -250,3 +250,10 @@ def test_previous_and_next_follow_the_timeline(build_real: Path, at: int) -> Non
     if at + 1 < len(IDS):
         expected["next"] = f"../../events/{IDS[at + 1]}/index.html"
     assert rels == expected
+
+
+def test_search_knows_the_french_spellings_of_the_articles_names(build_real: Path) -> None:
+    """The article writes Aliyev and Hasanov; French readers also type Aliev and
+    Hassanov, which the actors' aliases put in the search index."""
+    index = (build_real / "assets" / "search-index.js").read_text(encoding="utf-8").casefold()
+    assert "aliev" in index and "hassanov" in index

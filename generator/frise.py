@@ -124,13 +124,23 @@ def _ticks(lo: float, hi: float, labels: Labels, prefer: Sequence[int] = ()
             year, month = divmod(k, 12)
             out.append((k / 12, labels.month(year, month + 1), None))
         return out
-    gap = (_text_w(labels.year(math.floor(hi))) + 14) / room * span
-    most = max(2, int(span / gap))
-    step = next((s for s in YEAR_STEPS if span / s <= most), YEAR_STEPS[-1])
-    first = math.ceil(lo / step) * step
+    def px(year: float) -> float:
+        return (year - lo) / span * room
+
+    def clear(year: int, others: Sequence[int]) -> bool:
+        """Far enough from every other tick for both labels (BCE ones are wide)."""
+        own = _text_w(labels.year(year))
+        return all(abs(px(year) - px(o)) >= (own + _text_w(labels.year(o))) / 2 + 14
+                   for o in others)
+
+    for step in YEAR_STEPS:  # the finest regular grid whose labels all fit
+        first = math.ceil(lo / step) * step
+        grid = list(range(first, math.floor(hi) + 1, step))
+        if all(clear(y, grid[i + 1:i + 2]) for i, y in enumerate(grid)):
+            break
     chosen: list[int] = []
-    for y in [*sorted(prefer), *range(first, math.floor(hi) + 1, step)]:
-        if lo <= y <= hi and all(abs(y - c) >= gap for c in chosen):
+    for y in [*sorted(prefer), *grid]:
+        if lo <= y <= hi and y not in chosen and clear(y, chosen):
             chosen.append(y)
     return [(float(y), labels.year(y), y) for y in sorted(chosen)]
 

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.build import build  # noqa: E402
+from generator.build.pipeline import build  # noqa: E402
 
 BUDGET = 100_000
 """Bytes of HTML + CSS + JS of the real content's index, before compression."""

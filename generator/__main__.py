@@ -1,5 +1,5 @@
 """`python -m generator` is the `frise` command."""
 
-from generator.cli import main
+from generator.commands.cli import main
 
 main(prog_name="frise")

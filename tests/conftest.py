@@ -84,7 +84,7 @@ def copy_project(source: Path, target: Path) -> Path:
 @pytest.fixture(scope="session")
 def build_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content/ built once, in a temporary copy; returns the site folder."""
-    from generator.build import build
+    from generator.build.pipeline import build
 
     root = copy_project(REPO, tmp_path_factory.mktemp("real"))
     saved = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the golden tree must not depend on it

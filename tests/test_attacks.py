@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import typography
-from generator.cli import main
-from generator.loader import MAX_FILE_BYTES
+from generator.commands.cli import main
+from generator.content.loader import MAX_FILE_BYTES
+from generator.site import typography
 
 SITE = "title: Attacks\n"
 EVENT = "title: An event\ndate: 2020-05-01\nsummary: Something happened.\n"
@@ -577,9 +577,9 @@ def test_markdown_links_that_lead_nowhere_are_errors_at_their_line(good: Path,
 
 def test_markdown_keeps_only_safe_schemes() -> None:
     """The sanitiser stays as a second line behind the link check."""
-    from generator.markup import Markup
+    from generator.site.markdown import MarkdownConverter
 
-    html = Markup().block("[a](javascript:alert(1)) [c](https://ok.example/) "
+    html = MarkdownConverter().block("[a](javascript:alert(1)) [c](https://ok.example/) "
                           "<img src=x onerror=alert(3)>")
     assert "javascript" not in html.lower() and "onerror" not in html and "<img" not in html
     assert 'href="https://ok.example/"' in html
@@ -646,7 +646,7 @@ def test_csv_cells_do_not_start_formulas(good: Path, tmp_path: Path) -> None:
 
 def test_every_template_is_autoescaped(good: Path) -> None:
     """`autoescape=True`, not `select_autoescape()`, which skips .xml, .json and .txt."""
-    from generator.templates import load_theme
+    from generator.site.theme import load_theme
 
     env = load_theme(good).env
     assert env.autoescape is True  # for every template name, whatever its extension

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from generator.build import build, check
+from generator.build.pipeline import build, check
 from generator.errors import ContentErrors, FriseError
 
 ProjectFactory = Callable[..., Path]
@@ -207,8 +207,8 @@ def test_titles_are_escaped(project: ProjectFactory) -> None:
 # --- the writer on its own -------------------------------------------------------------
 
 def test_write_site_marks_its_folder_and_replaces_it_whole(tmp_path: Path) -> None:
-    from generator.output import MARKER, write_site
-    from generator.render import Output
+    from generator.site.output import MARKER, write_site
+    from generator.site.render import Output
 
     out = tmp_path / "site"
     assert write_site(tmp_path, out, [Output("a/index.html", b"A"), Output("b.txt", b"B")]) == 2
@@ -220,8 +220,8 @@ def test_write_site_marks_its_folder_and_replaces_it_whole(tmp_path: Path) -> No
 
 
 def test_write_site_recovers_a_site_a_killed_swap_left_aside(tmp_path: Path) -> None:
-    from generator.output import MARKER, write_site
-    from generator.render import Output
+    from generator.site.output import MARKER, write_site
+    from generator.site.render import Output
 
     aside = tmp_path / ".frise-old-site-999"
     aside.mkdir()
@@ -235,8 +235,8 @@ def test_write_site_recovers_a_site_a_killed_swap_left_aside(tmp_path: Path) -> 
 
 
 def test_write_site_never_touches_a_stranger_folder(tmp_path: Path) -> None:
-    from generator.output import write_site
-    from generator.render import Output
+    from generator.site.output import write_site
+    from generator.site.render import Output
 
     lookalike = tmp_path / ".frise-tmp-site-1"
     lookalike.mkdir()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from generator.cli import main
+from generator.commands.cli import main
 
 ProjectFactory = Callable[..., Path]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import cli
-from generator.build import Report
+from generator.build.pipeline import Report
+from generator.commands import cli
 
 SITE = "title: T\nlanguage: en\n"
 EVENT = "title: An event\ndate: '2023-03-29'\nsummary: Something happened.\n"
@@ -231,7 +231,7 @@ def test_progress_bar_on_a_terminal_for_a_slow_build(proj: Path,
     monkeypatch.setattr(cli, "PROGRESS_AFTER", 0.0)
     monkeypatch.setattr(cli, "_stderr_is_tty", lambda: True)
     monkeypatch.setattr(cli._Progress, "_show", show)
-    monkeypatch.setattr("generator.build.build", slow_build)
+    monkeypatch.setattr("generator.build.pipeline.build", slow_build)
     code, out, err = run("build", "-C", str(proj))
     assert code == 0
     assert "building" in err

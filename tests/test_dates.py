@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.dates import DateError, DateWords, PartialDate, format_date, format_range, parse_date
-from generator.templates import load_theme
+from generator.content.dates import (
+    DateError,
+    DateWords,
+    PartialDate,
+    format_date,
+    format_range,
+    parse_date,
+)
+from generator.site.theme import load_theme
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator import exports
-from generator.build import build, check
-from generator.dates import PartialDate
-from generator.markup import Markup
+from generator.build.pipeline import build, check
+from generator.content.dates import PartialDate
+from generator.site import exports
+from generator.site.markdown import MarkdownConverter
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD_EN = REPO / "tests" / "fixtures" / "good-en"
@@ -98,7 +98,7 @@ def test_timeline_json_full_dates_and_escaped_text(project) -> None:  # type: ig
     })
     timeline, theme, _ = check(root)
     words = theme.words("en")
-    data = exports.timeline_json(timeline, words, Markup())
+    data = exports.timeline_json(timeline, words, MarkdownConverter())
     slide = data["events"][0]  # type: ignore[index]
     assert slide["start_date"] == {"year": 1984, "month": 1, "day": 1}
     assert slide["end_date"] == {"year": 1984, "month": 2}
@@ -210,13 +210,13 @@ def test_events_csv_rows(site: Path, published_ids: list[str]) -> None:
 
 def test_csv_round_trip_through_frise_import(site: Path) -> None:
     """`frise import`'s reader reads our sheet back to the same events."""
-    importer = pytest.importorskip("generator.importer")
+    importer = pytest.importorskip("generator.commands.importer")
     timeline, _, _ = check(GOOD_EN)
     result = importer.convert((site / "events.csv").read_text(encoding="utf-8"), "events.csv")
     back = {str(i.data["title"]): i.data for i in result.events}
     originals = [e for e in timeline.events if not e.draft]
     assert len(back) == len(originals)
-    markup = Markup()
+    markup = MarkdownConverter()
     for event in originals:
         data = back[event.title]
         assert data["date"] == event.date.edtf, event.id
@@ -226,13 +226,13 @@ def test_csv_round_trip_through_frise_import(site: Path) -> None:
 
 
 def test_csv_round_trip_full_dates(project) -> None:  # type: ignore[no-untyped-def]
-    importer = pytest.importorskip("generator.importer")
+    importer = pytest.importorskip("generator.commands.importer")
     root = project({"content/events/a.yaml":
                     "title: A day\ndate: 0001-03-04\nend: 0002-01\nsummary: One *day*.\n",
                     "content/events/b.yaml":
                     "title: Long ago\ndate: \"0000\"\nsummary: 1 BC.\n"})
     timeline, theme, _ = check(root)
-    text = exports.events_csv(timeline, theme.words("en"), Markup())
+    text = exports.events_csv(timeline, theme.words("en"), MarkdownConverter())
     result = importer.convert(text, "events.csv")
     dates = {i.data["title"]: (i.data["date"], i.data.get("end")) for i in result.events}
     assert dates == {"A day": ("0001-03-04", "0002-01"), "Long ago": ("0000", None)}

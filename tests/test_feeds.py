@@ -27,11 +27,11 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from generator import feeds
-from generator.build import build, check
-from generator.cli import main
+from generator.build.pipeline import build, check
+from generator.commands.cli import main
 from generator.errors import FriseError
-from generator.linked_data import inline_json
+from generator.site import feeds
+from generator.site.linked_data import inline_json
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD_EN = REPO / "tests" / "fixtures" / "good-en"

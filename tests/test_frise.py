@@ -6,10 +6,10 @@ from __future__ import annotations
 import html
 import re
 
-from generator import frise as fr
-from generator import periods as pd
-from generator.dates import parse_date
-from generator.model import Event
+from generator.content.dates import parse_date
+from generator.content.model import Event
+from generator.site import frise as fr
+from generator.site import periods as pd
 
 LABELS = fr.Labels(year=str, month=lambda y, m: f"{m:02d}/{y}",
                    count=lambda text, n: f"{text}: {n} events")

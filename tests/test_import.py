@@ -9,8 +9,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator import cli
-from generator.importer import convert, html_to_markdown
+from generator.commands import cli
+from generator.commands.importer import convert, html_to_markdown
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "writing-history.csv"
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, shards
-from generator.build import Memory, Report, build
-from generator.fingerprint import code_version
+from generator.build import cache, shards
+from generator.build.fingerprint import code_version
+from generator.build.pipeline import Memory, Report, build
 
 EVENTS = 25
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.content.loader import Mapping, Scalar, Sequence, decode, load_project, parse_yaml
 from generator.errors import ContentErrors
-from generator.loader import Mapping, Scalar, Sequence, decode, load_project, parse_yaml
 
 
 def errors(text: str | bytes, path: str = "content/events/x.yaml") -> list[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.dates import parse_date
-from generator.overview import MAX_LANES, Span, lanes, year_position
+from generator.content.dates import parse_date
+from generator.site.overview import MAX_LANES, Span, lanes, year_position
 
 
 def span(key: str, start: str, end: str | None = None) -> Span:

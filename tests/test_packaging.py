@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ def test_wheel_ships_the_theme(wheel: Path) -> None:
 def test_wheel_declares_the_console_script(wheel: Path) -> None:
     zf = zipfile.ZipFile(wheel)
     entry = next(n for n in zf.namelist() if n.endswith("entry_points.txt"))
-    assert "frise = generator.cli:main" in zf.read(entry).decode()
+    assert "frise = generator.commands.cli:main" in zf.read(entry).decode()
 
 
 def _project(root: Path) -> Path:

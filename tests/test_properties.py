@@ -23,11 +23,11 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.build import render_site
+from generator.build.pipeline import render_site
+from generator.content.loader import Mapping, Node, RawProject, Scalar, Sequence, decode, parse_yaml
+from generator.content.validate import EVENT_KEYS, validate
 from generator.errors import ContentErrors, FriseError
-from generator.loader import Mapping, Node, RawProject, Scalar, Sequence, decode, parse_yaml
-from generator.templates import load_theme
-from generator.validate import EVENT_KEYS, validate
+from generator.site.theme import load_theme
 
 REPO = Path(__file__).resolve().parent.parent
 PATH = "content/events/x.yaml"

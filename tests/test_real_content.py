@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
+from generator.build.pipeline import check
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = "toi-gallant-bakou"

@@ -15,10 +15,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.build import check
+from generator.build.pipeline import check
+from generator.commands.scaffold import SCHEMA_NAMES, event_yaml, make_event, shipped_schema
+from generator.content.loader import Mapping, Node, Scalar, parse_yaml
 from generator.errors import ContentErrors
-from generator.loader import Mapping, Node, Scalar, parse_yaml
-from generator.scaffold import SCHEMA_NAMES, event_yaml, make_event, shipped_schema
 
 BASE = {
     "content/site.yaml": "title: Base\nlanguage: en\n",

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import cli
+from generator.commands import cli
+from generator.commands.serve import DevServer, is_ignored, resolve_request
 from generator.errors import FriseError
-from generator.serve import DevServer, is_ignored, resolve_request
 
 SITE = "title: Served\nlanguage: en\n"
 EVENT = "title: {title}\ndate: '{date}'\nsummary: Something happened.\n"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
-from generator.serve import DevServer
+from generator.commands.cli import main
+from generator.commands.serve import DevServer
 
 SITE = "title: Teaching\n"
 EVENT = "title: An event\ndate: 2020-05-01\nsummary: Something happened.\n"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator import timeline as tl
-from generator import urls
-from generator.dates import parse_date
-from generator.model import Actor, Event, Tag
+from generator.content import slugs
+from generator.content.dates import parse_date
+from generator.content.model import Actor, Event, Tag
+from generator.site import timeline as tl
+from generator.site import urls
 
 
 def ev(event_id: str, date: str, tags: tuple[str, ...] = (), actors: tuple[str, ...] = ()
@@ -77,7 +78,7 @@ def test_index_by_tags_and_actors_keeps_timeline_order() -> None:
     ("..", False), ("con", False), ("lpt1", False), ("nul", False),
 ])
 def test_check_slug(value: str, ok: bool) -> None:
-    assert (urls.check_slug(value) is None) == ok
+    assert (slugs.check_slug(value) is None) == ok
 
 
 @pytest.mark.parametrize(("title", "slug"), [
@@ -87,13 +88,13 @@ def test_check_slug(value: str, ok: bool) -> None:
     ("Ünïcödé Ÿes", "unicode-yes"),
 ])
 def test_slugify_makes_valid_ids(title: str, slug: str) -> None:
-    assert urls.slugify(title) == slug
-    assert urls.check_slug(slug) is None
+    assert slugs.slugify(title) == slug
+    assert slugs.check_slug(slug) is None
 
 
 def test_slugify_cuts_long_titles_to_a_valid_id() -> None:
-    slug = urls.slugify("word " * 40)
-    assert len(slug) <= 80 and urls.check_slug(slug) is None and not slug.endswith("-")
+    slug = slugs.slugify("word " * 40)
+    assert len(slug) <= 80 and slugs.check_slug(slug) is None and not slug.endswith("-")
 
 
 @pytest.mark.parametrize(("page", "root"), [

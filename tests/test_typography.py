@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import typography
-from generator.typography import NBSP, NNBSP
+from generator.site import typography
+from generator.site.typography import NBSP, NNBSP
 
 FRENCH = [
     ("SIPRI : Israël", f"SIPRI{NBSP}: Israël"),

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
+from generator.build.pipeline import check
+from generator.content.model import Timeline
+from generator.content.validate import normalize_quote
 from generator.errors import ContentErrors
-from generator.model import Timeline
-from generator.validate import normalize_quote
 
 ProjectFactory = Callable[..., Path]
 

@@ -51,7 +51,7 @@ def html_pages(folder: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def built_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each project's content copied to a temporary project and built there."""
-    from generator.build import build
+    from generator.build.pipeline import build
 
     out: dict[str, Path] = {}
     for name, project in PROJECTS.items():
@@ -103,7 +103,7 @@ def synthetic_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     """Projects of 1,000 and 10,000 events from the benchmark's generator, built once."""
     import importlib.util
 
-    from generator.build import build
+    from generator.build.pipeline import build
 
     spec = importlib.util.spec_from_file_location("frise_bench", ROOT / "bench" / "bench.py")
     assert spec is not None and spec.loader is not None
@@ -195,8 +195,8 @@ def need() -> Callable[[bool, str], None]:
 def events_of() -> Callable[[str], list[Any]]:
     """`events_of("real")`: the site's published events in timeline order, from the model,
     with their plain text typeset as the pages show it."""
-    from generator import typography
-    from generator.build import check
+    from generator.build.pipeline import check
+    from generator.site import typography
 
     cache: dict[str, list[Any]] = {}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import DevServer
+from generator.commands.serve import DevServer
 
 pytestmark = pytest.mark.browser
 

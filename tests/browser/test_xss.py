@@ -26,9 +26,9 @@ from urllib.parse import quote, unquote
 
 import pytest
 
-from generator import validate
-from generator.build import build
-from generator.markup import TAGS as MARKDOWN_TAGS
+from generator.build.pipeline import build
+from generator.content import validate
+from generator.site.markdown import TAGS as MARKDOWN_TAGS
 
 
 def _q(text: str) -> str:

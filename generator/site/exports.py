@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 from html import escape
 
 from . import typography, urls
-from .dates import PartialDate, format_range
-from .markup import Markup, at_root
-from .model import Citation, Event, Source, Timeline
-from .render import Output, Page
-from .templates import Words
+from ..content.dates import PartialDate, format_range
+from .markdown import MarkdownConverter, at_root
+from ..content.model import Citation, Event, Source, Timeline
+from .output import Output
+from .render import Page
+from .theme import Words
 
 EVENTS_VERSION = 1
 """Version of `events.json`'s schema (`generator/schemas/events.schema.json`).
@@ -58,7 +59,7 @@ def _tjs_date(date: PartialDate) -> dict[str, int]:
     return out
 
 
-def timeline_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, object]:
+def timeline_json(timeline: Timeline, words: Words, markup: MarkdownConverter) -> dict[str, object]:
     """TimelineJS3's JSON: a title slide from the site, then one slide per event.
 
     TimelineJS sets `headline` and `text` as HTML and strips tags from
@@ -95,7 +96,7 @@ def _date(date: PartialDate | None) -> dict[str, object] | None:
     }
 
 
-def _text(markup: Markup, text: str) -> dict[str, str]:
+def _text(markup: MarkdownConverter, text: str) -> dict[str, str]:
     return {"markdown": text, "html": markup.block(text)}
 
 
@@ -112,7 +113,7 @@ def _citation(citation: Citation) -> dict[str, object]:
     return {"source": _source(citation.source), "quote": citation.quote}
 
 
-def events_json(timeline: Timeline, words: Words, markup: Markup) -> dict[str, object]:
+def events_json(timeline: Timeline, words: Words, markup: MarkdownConverter) -> dict[str, object]:
     """Everything each published event has, in frise's own documented schema."""
     site = typography.site(timeline.site)
     events = []
@@ -164,7 +165,7 @@ def _text_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def events_csv(timeline: Timeline, words: Words, markup: Markup) -> str:
+def events_csv(timeline: Timeline, words: Words, markup: MarkdownConverter) -> str:
     """A TimelineJS sheet: a `title` row, then one row per event, HTML in Text.
 
     The headline is plain text escaped as HTML, since TimelineJS renders it so; dates follow
@@ -196,7 +197,7 @@ def dump_json(data: object) -> bytes:
 def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
     """The plan's entries for `timeline.json`, `events.json` and `events.csv`: each made
     from every event (so rendered in parallel), with the build's converter."""
-    makers: dict[str, Callable[[Timeline, Markup], bytes]] = {
+    makers: dict[str, Callable[[Timeline, MarkdownConverter], bytes]] = {
         "timeline.json": lambda shown, markup: dump_json(timeline_json(shown, words, markup)),
         "events.json": lambda shown, markup: dump_json(events_json(shown, words, markup)),
         "events.csv": lambda shown, markup: events_csv(shown, words, markup).encode("utf-8"),
@@ -205,9 +206,9 @@ def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
         yield Page((path,), "", (timeline.events,), _one(path, make))
 
 
-def _one(path: str, make: Callable[[Timeline, Markup], bytes]
-         ) -> Callable[[Markup, Timeline], Iterator[Output]]:
-    def outputs(markup: Markup, shown: Timeline) -> Iterator[Output]:
+def _one(path: str, make: Callable[[Timeline, MarkdownConverter], bytes]
+         ) -> Callable[[MarkdownConverter, Timeline], Iterator[Output]]:
+    def outputs(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
         root = shown.site.base_url or ""  # links to events: from the site's root
         yield Output(path, at_root(make(shown, markup).decode("utf-8"), root).encode("utf-8"))
 

@@ -16,16 +16,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import cache, exports, feeds, render, search, shards, typography
-from .errors import ContentErrors, FriseError
+from . import cache, shards
+
+from ..site import exports, feeds, render, search, typography
+from ..errors import ContentErrors, FriseError
 from .fingerprint import Fingerprints, code_version, theme_digest
-from .loader import NodeStore, load_project
-from .markup import Markup, convert_all
-from .model import Timeline
-from .output import Tree, check_output_folder, holds_exactly, write_tree
-from .render import Output, Page, Renderer
-from .templates import Theme, Words, load_theme
-from .validate import setting_location, validate
+from ..content.loader import NodeStore, load_project
+from ..site.markdown import MarkdownConverter, convert_all
+from ..content.model import Timeline
+from ..site.output import Tree, check_output_folder, holds_exactly, write_tree
+from ..site.output import Output
+from ..site.render import Page, Renderer
+from ..site.theme import Theme, Words, load_theme
+from ..content.validate import setting_location, validate
 
 
 @dataclass(slots=True)
@@ -236,7 +239,7 @@ def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, cac
 
 
 def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memory | None
-               ) -> tuple[Markup, dict[str, str]]:
+               ) -> tuple[MarkdownConverter, dict[str, str]]:
     """A Markdown converter holding every text the pages to render show; the cached
     conversions it started from come back too, to know what to save."""
     known: dict[str, str] = {}
@@ -253,7 +256,7 @@ def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memo
     return markup, unchecked
 
 
-def _keep_markdown(project: Path, markup: Markup, wanted: set[str],
+def _keep_markdown(project: Path, markup: MarkdownConverter, wanted: set[str],
                    unchecked: dict[str, str], memory: Memory | None) -> None:
     """Keeps the conversions of the texts the site shows (and no others, so that the
     cache never outgrows the content): in memory for serve, else in `.frise-cache/`."""

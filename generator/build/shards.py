@@ -14,9 +14,9 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 
-from .errors import FriseError, SourceLocation
-from .output import Tree
-from .render import Page, Renderer
+from ..errors import FriseError, SourceLocation
+from ..site.output import Tree
+from ..site.render import Page, Renderer
 
 PARALLEL_FROM = 5000
 """Below this much work (about the number of cards the pages to render draw; see

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from . import urls
-from .model import Event
+from ..content.model import Event
 from .timeline import index_by
 
 PAGE_LIMIT = 150

@@ -16,9 +16,9 @@ import hashlib
 from importlib import metadata
 from pathlib import Path
 
-from .model import Event, Timeline
-from .render import Page
-from .templates import Theme, Words
+from ..content.model import Event, Timeline
+from ..site.render import Page
+from ..site.theme import Theme, Words
 
 FORMAT = 1
 """Bumped when what a fingerprint covers changes."""
@@ -44,9 +44,10 @@ def code_version() -> str:
             h.update(f"{name} {metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name} -\n".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for file in sorted(package.rglob("*")):
-        if file.is_file() and file.suffix in (".py", ".json") and "theme" not in file.parts:
+        inside = file.relative_to(package).parts
+        if file.is_file() and file.suffix in (".py", ".js", ".json") and inside[0] != "theme":
             h.update(file.relative_to(package).as_posix().encode() + b"\0")
             h.update(_digest(file.read_bytes()))
     return h.hexdigest()

@@ -8,6 +8,8 @@ empties a folder it did not make.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import contextlib
 import ctypes
 import ctypes.util
@@ -19,8 +21,16 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .errors import FriseError
-from .render import Output
+from ..errors import FriseError
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the site: its path under the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
 
 MARKER = ".frise-output"
 """Left in every output folder frise writes; its absence protects anyone else's folder."""

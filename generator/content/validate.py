@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 
+from ..errors import Collector, SourceLocation
 from .config import Site
 from .dates import DateError, PartialDate, parse_date
-from .errors import Collector, SourceLocation
+from .links import EVENT_LINK, find_links
 from .loader import Mapping, Node, RawProject, Scalar, Sequence
-from .markup import EVENT_LINK, find_links
 from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
-from .urls import check_slug, slug_fix, slugify
+from .slugs import check_slug, slug_fix, slugify
 
 SITE_KEYS = ("title", "description", "language", "base_url", "author", "output")
 EVENT_KEYS = ("title", "date", "end", "summary", "body", "note", "tags", "actors", "sources",

@@ -17,12 +17,13 @@ import unicodedata
 from collections.abc import Iterator
 
 from . import urls
-from .dates import format_range
-from .markup import Markup
-from .model import Event, Timeline
+from ..content.dates import format_range
+from .markdown import MarkdownConverter
+from ..content.model import Event, Timeline
 from .overview import year_position
-from .render import Output, Page
-from .templates import Words
+from .output import Output
+from .render import Page
+from .theme import Words
 
 _TAG = re.compile(r"<[^>]+>")
 _SPLIT = re.compile(r"[\W_]+")
@@ -73,7 +74,7 @@ def encode_bits(positions: list[int], total: int) -> str:
     return "=" + "".join(BITS[c] for c in cells)
 
 
-def _event_words(e: Event, markup: Markup) -> set[str]:
+def _event_words(e: Event, markup: MarkdownConverter) -> set[str]:
     found = set(words(e.title))
     found.update(words(plain(markup.block(e.summary))))
     if e.body:
@@ -87,7 +88,7 @@ def _event_words(e: Event, markup: Markup) -> set[str]:
     return found
 
 
-def index(timeline: Timeline, words_: Words, markup: Markup) -> dict[str, object]:
+def index(timeline: Timeline, words_: Words, markup: MarkdownConverter) -> dict[str, object]:
     """The index as data: tags, actors, events in timeline order, and the words."""
     tag_at = {t.slug: i for i, t in enumerate(timeline.tags)}
     actor_at = {a.id: i for i, a in enumerate(timeline.actors)}
@@ -121,7 +122,7 @@ def plugin(timeline: Timeline, words_: Words) -> Iterator[Page]:
     """The plan's entry for the search index, made from every event (as displayed:
     typeset titles in the results; typography never changes a folded word)."""
 
-    def make(markup: Markup, shown: Timeline) -> Iterator[Output]:
+    def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
         yield Output(urls.SEARCH_INDEX, script(index(shown, words_, markup)))
 
     yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)

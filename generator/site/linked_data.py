@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup as Html
 
 from . import urls
-from .config import Site
-from .dates import PartialDate
-from .model import Actor, Citation, Source
+from ..content.config import Site
+from ..content.dates import PartialDate
+from ..content.model import Actor, Citation, Source
 
 if TYPE_CHECKING:
-    from .render import EventView
+    from .views import EventView
 
 _ACTOR_TYPES = {"person": "Person", "organisation": "Organization", "country": "Country",
                 "place": "Place"}

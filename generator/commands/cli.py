@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .errors import ContentErrors, FriseError, count
+from ..errors import ContentErrors, FriseError, count
 
 if TYPE_CHECKING:
-    from .build import Report
+    from ..build.pipeline import Report
 
 EXIT_CONTENT = 1
 PROGRESS_AFTER = 1.0
@@ -138,7 +138,7 @@ def build(project: Path, drafts: bool, base_url: str | None, quiet: bool,
     Example:
       frise build --project my-timeline
     """
-    from . import build as builder
+    from ..build import pipeline as builder
 
     try:
         with _Progress(not quiet and _stderr_is_tty()) as progress:
@@ -173,7 +173,7 @@ def check(project: Path, drafts: bool, fmt: str, quiet: bool, verbose: bool) -> 
       frise check && git commit
       frise check --format json | jq '.errors[].message'
     """
-    from . import build as builder
+    from ..build import pipeline as builder
 
     try:
         _, _, report = builder.check(project, drafts=drafts)
@@ -299,9 +299,9 @@ def import_(csv_file: Path, project: Path, dry_run: bool, quiet: bool, verbose: 
     Example:
       frise import "My timeline - od1.csv" --project my-timeline
     """
-    from . import build as builder
+    from ..build import pipeline as builder
+    from ..content.loader import decode
     from . import importer
-    from .loader import decode
 
     try:
         result = importer.convert(decode(csv_file.read_bytes(), csv_file.name), csv_file.name)

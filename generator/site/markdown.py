@@ -31,27 +31,7 @@ that shows it is known (`at_root`): the same text is shown at several depths."""
 SCHEMES = {"http", "https", "mailto", ROOT.split(":")[0]}
 
 
-EVENT_LINK = re.compile(r"event:([a-z0-9-]{1,80})(#[^\s]*)?")
-"""How an editor links to another event: `[la visite d'Herzog](event:2022-05-30-herzog)`."""
 _EVENT_HREF = re.compile(r'href="event:([a-z0-9-]{1,80})(#[^"]*)?"')
-_LINKS = re.compile(
-    r"\]\(\s*<([^>\n]*)>"                      # [text](<target>)
-    r"|\]\(\s*((?:[^\s()]|\([^\s()]*\))+)"         # [text](target "title"), (x) kept
-    r"|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)"   # [ref]: target
-    r"|<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*)>"      # <scheme:target>
-    r"|\bhref\s*=\s*[\"']([^\"']*)",               # raw HTML
-    re.MULTILINE)
-
-
-def find_links(text: str) -> list[tuple[str, int]]:
-    """Every link target an editor wrote in a Markdown text, with its offset, in order."""
-    if "](" not in text and "]:" not in text and "<" not in text:
-        return []  # the common case, kept cheap
-    found = []
-    for match in _LINKS.finditer(text):
-        group = next(g for g in range(1, 6) if match.group(g) is not None)
-        found.append((match.group(group), match.start(group)))
-    return found
 
 
 def at_root(html: str, root: str) -> str:
@@ -72,7 +52,7 @@ PARALLEL_FROM = 2000
 """Below this many texts a process pool costs more than it saves."""
 
 
-class Markup:
+class MarkdownConverter:
     """Converts editors' Markdown to sanitised HTML; reuses one parser, as it is costly.
 
     `known` holds texts already converted (by `convert_all`, or a cache), so that a
@@ -123,7 +103,7 @@ class Markup:
 def trusted(html: str) -> SafeHtml:
     """Marks HTML for templates as not to be escaped again.
 
-    Only for what `Markup` produced (sanitised) or what frise built from escaped parts.
+    Only for what `MarkdownConverter` produced (sanitised) or what frise built from escaped parts.
     """
     return SafeHtml(html)  # noqa: S704 - the callers pass sanitised or escaped HTML
 
@@ -137,13 +117,13 @@ def sanitize(html: str) -> str:
 
 
 def _convert_chunk(texts: list[str]) -> list[str]:
-    markup = Markup()
+    markup = MarkdownConverter()
     return [markup.block(t) for t in texts]
 
 
 def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
                 unchecked: dict[str, str] | None = None, language: str | None = None,
-                typeset: dict[str, str] | None = None) -> Markup:
+                typeset: dict[str, str] | None = None) -> MarkdownConverter:
     """A converter that holds the HTML of every text, the new ones converted on all cores.
 
     Python-Markdown takes most of a large build's time and holds the GIL, so large
@@ -151,7 +131,7 @@ def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
     conversions already sanitised, `unchecked` those read from a cache; `language` is
     the site's, for typography; `typeset` the final HTML of texts already typeset.
     """
-    markup = Markup(dict(known or {}), dict(unchecked or {}), language, typeset)
+    markup = MarkdownConverter(dict(known or {}), dict(unchecked or {}), language, typeset)
     todo = sorted({t for t in texts
                    if t and t not in markup.known and t not in markup.unchecked})
     workers = min(os.cpu_count() or 1, 8)

@@ -24,8 +24,8 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from .config import Site
-from .model import Actor, Citation, Event, Source, Tag, Timeline
+from ..content.config import Site
+from ..content.model import Actor, Citation, Event, Source, Tag, Timeline
 
 VERSION = 1
 """Raised whenever a rule changes, so that nothing typeset by older rules is reused."""
@@ -136,7 +136,7 @@ class Typesetter:
     """Typesets a timeline's plain-text fields for display, event by event on demand, so
     that a rebuild typesets only the events of the pages it renders.
 
-    Markdown fields stay as typed: markup.Markup typesets their HTML. A source's
+    Markdown fields stay as typed: markup.MarkdownConverter typesets their HTML. A source's
     title and the quotes drawn from it follow the source's language; the rest, the
     site's. Runs after validation, so quotes were checked as the editor typed them.
     The site's settings stay as typed (its title names the feed's ids, which must

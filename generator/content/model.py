@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import SourceLocation
 from .config import Site
 from .dates import PartialDate
-from .errors import SourceLocation
 
 ACTOR_KINDS = ("person", "organisation", "country", "place")
 NOTE_KINDS = ("disagree", "unconfirmed", "precision", "correction")

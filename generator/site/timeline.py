@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import TypeVar
 
-from .model import Citation, Event, Source
+from ..content.model import Citation, Event, Source
 
 T = TypeVar("T")
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .dates import DateError, PartialDate, parse_date
-from .errors import ContentErrors, FriseError
-from .loader import Mapping, RawProject, Scalar, load_project, parse_yaml
-from .urls import check_slug, slug_fix, slugify
-from .validate import PLACEHOLDERS, validate
+from ..content.dates import DateError, PartialDate, parse_date
+from ..content.loader import Mapping, RawProject, Scalar, load_project, parse_yaml
+from ..content.slugs import check_slug, slug_fix, slugify
+from ..content.validate import PLACEHOLDERS, validate
+from ..errors import ContentErrors, FriseError
 
 SCHEMA_DIR = ".frise/schemas"
 SCHEMA_NAMES = ("event", "site", "actors", "tags", "sources")

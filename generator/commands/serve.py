@@ -29,9 +29,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from . import build as builder
-from . import cache
-from .errors import ContentErrors, FriseError, count
+from ..build import cache
+from ..build import pipeline as builder
+from ..errors import ContentErrors, FriseError, count
 
 HOST = "127.0.0.1"
 DEBOUNCE = 0.15

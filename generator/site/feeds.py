@@ -17,13 +17,14 @@ from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import quote
 
 from . import periods, typography, urls
-from .dates import PartialDate
-from .errors import FriseError
+from ..content.dates import PartialDate
+from ..errors import FriseError
 from .exports import published
-from .markup import Markup, at_root
-from .model import Event, Timeline
-from .render import Output, Page
-from .templates import Words
+from .markdown import MarkdownConverter, at_root
+from ..content.model import Event, Timeline
+from .output import Output
+from .render import Page
+from .theme import Words
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -99,7 +100,7 @@ FEED_ENTRIES = 200
 """Entries in the feed: the latest events; the whole timeline is in events.json."""
 
 
-def atom(timeline: Timeline, markup: Markup, epoch: dt.datetime | None) -> bytes:
+def atom(timeline: Timeline, markup: MarkdownConverter, epoch: dt.datetime | None) -> bytes:
     """The Atom 1.0 feed (RFC 4287) of the latest FEED_ENTRIES published events.
 
     An entry's `updated` is the day its event starts; the feed's is
@@ -212,7 +213,7 @@ def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Pa
         base = timeline.site.base_url
         listed = page_paths(timeline) if base else []
 
-        def make(markup: Markup, shown: Timeline) -> Iterator[Output]:
+        def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
             yield Output("feed.xml", at_root(atom(shown, markup, epoch).decode("utf-8"),
                                              base or "").encode("utf-8"))
             if base:

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from .dates import DateError, PartialDate, parse_date
-from .errors import FriseError, SourceLocation
-from .loader import Mapping, Scalar, Sequence, load_file, load_project
+from ..content.dates import DateError, PartialDate, parse_date
+from ..content.loader import Mapping, Scalar, Sequence, load_file, load_project
+from ..content.slugs import slugify
+from ..errors import FriseError, SourceLocation
 from .scaffold import event_id, install_schemas, quoted, schema_line
-from .urls import slugify
 
 COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
            "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",

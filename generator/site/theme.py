@@ -13,8 +13,8 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .dates import DateWords
-from .errors import FriseError, SourceLocation
+from ..content.dates import DateWords
+from ..errors import FriseError, SourceLocation
 from .timeline import publishers
 
 DEFAULT_PREFIX = "!default"
@@ -22,11 +22,11 @@ DEFAULT_PREFIX = "!default"
 
 def default_theme() -> Path:
     """The built-in theme: `templates/` of a source checkout, or its copy in the wheel."""
-    here = Path(__file__).resolve().parent
-    checkout = here.parent / "templates"
-    if (checkout / "base.html").is_file() and (here.parent / "pyproject.toml").is_file():
+    package = Path(__file__).resolve().parent.parent
+    checkout = package.parent / "templates"
+    if (checkout / "base.html").is_file() and (package.parent / "pyproject.toml").is_file():
         return checkout
-    return here / "theme"
+    return package / "theme"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .dates import PartialDate, days_in_month
+from ..content.dates import PartialDate, days_in_month
 
 MAX_LANES = 6
 """Periods beyond this many at once keep their dates in words but get no lane."""

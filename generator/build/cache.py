@@ -22,7 +22,9 @@ from typing import TypeVar
 import markdown
 import nh3
 
-from . import loader, markup
+from ..content import loader
+
+from ..site import markdown as markup
 
 FOLDER = ".frise-cache"
 T = TypeVar("T")
@@ -106,7 +108,7 @@ def _markup_folder(project: Path) -> Path:
 
 
 def load(project: Path) -> dict[str, str]:
-    """The cached conversions, not yet sanitised: `Markup` sanitises each again when it
+    """The cached conversions, not yet sanitised: `MarkdownConverter` sanitises each again when it
     is first used, since the files are outside frise's control."""
     return {k: v for k, v in _read_shards(_markup_folder(project)).items()
             if isinstance(v, str)}

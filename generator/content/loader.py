@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from .errors import Collector, ContentErrors, FriseError, SourceLocation
+from ..errors import Collector, ContentErrors, FriseError, SourceLocation
 from .yaml_errors import explain
 
 try:  # libyaml's C parser is ten times faster; fall back to pure Python without it.

@@ -14,7 +14,7 @@ from typing import Protocol
 
 import yaml
 
-from .errors import FriseError, SourceLocation
+from ..errors import FriseError, SourceLocation
 
 try:
     from yaml import CSafeLoader as _Loader

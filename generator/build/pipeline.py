@@ -28,7 +28,8 @@ from ..site.output import Tree, check_output_folder, holds_exactly, write_tree
 from ..site.output import Output
 from ..site.render import Page, Renderer
 from ..site.theme import Theme, Words, load_theme
-from ..content.validate import setting_location, validate
+from ..content.config import as_folder, base_url_problem, setting_location
+from ..content.validate import validate
 
 
 @dataclass(slots=True)
@@ -108,11 +109,10 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
         message = exc.message.replace(str(project / timeline.site.output), timeline.site.output)
         raise ContentErrors([FriseError(message, setting_location(raw, "output"))]) from None
     if base_url is not None:
-        if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", base_url):
-            raise FriseError(f"--base-url must be an absolute http or https URL such as "
-                             f"https://example.org/timeline/, not '{base_url}'")
-        timeline = replace(timeline, site=replace(
-            timeline.site, base_url=base_url if base_url.endswith("/") else base_url + "/"))
+        problem = base_url_problem(base_url)
+        if problem:
+            raise FriseError(f"--base-url {problem}")
+        timeline = replace(timeline, site=replace(timeline.site, base_url=as_folder(base_url)))
     clock.lap("validate")
     report.events = len(timeline.events)
     return timeline, theme, report

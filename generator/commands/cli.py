@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import ContentErrors, FriseError, count
+from ..errors import ContentErrors, FriseError, count, shown_path
 
 if TYPE_CHECKING:
     from ..build.pipeline import Report
@@ -100,13 +100,6 @@ def talk_options(func: F) -> F:
     func = click.option("--verbose", "-v", is_flag=True,
                         help="Also print the time each stage took.")(func)
     return click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")(func)
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -219,7 +212,7 @@ def new(title: str, date: str, end: str | None, tags: str | None, actors: str | 
         _fail(exc)
         return
     if not quiet:
-        click.echo(_shown(path))
+        click.echo(shown_path(path))
         click.echo("fill in its summary and sources, then save: `frise serve` shows it "
                    "(until then, `frise build` refuses its placeholder)", err=True)
 
@@ -245,10 +238,10 @@ def init(folder: Path, language: str, quiet: bool, verbose: bool) -> None:
         _fail(exc)
         return
     for path in created if not quiet else ():
-        click.echo(_shown(path))
+        click.echo(shown_path(path))
     if not quiet:
-        go = "" if folder == Path(".") else f"cd {_shown(folder)} && "
-        click.echo(f"next: {go}frise serve   (then open http://127.0.0.1:8000/)", err=True)
+        go = "" if folder == Path(".") else f"cd {shown_path(folder)} && "
+        click.echo(f"next: {go}frise serve   (then open the address it prints)", err=True)
 
 
 @main.command()
@@ -279,7 +272,8 @@ def serve(project: Path, drafts: bool, port: int, quiet: bool, verbose: bool) ->
         _fail(exc)
         return
     server.start()
-    click.echo(f"serving {server.url}  (watching content/ and templates/; Ctrl+C to stop)")
+    watched = " and ".join(f"{name}/" for name in server.watched)
+    click.echo(f"serving {server.url}  (watching {watched}; Ctrl+C to stop)")
     server.wait()
 
 
@@ -324,7 +318,7 @@ def import_(csv_file: Path, project: Path, dry_run: bool, quiet: bool, verbose: 
         _fail(exc)
         return
     for path in written if not quiet else ():
-        click.echo(_shown(path))
+        click.echo(shown_path(path))
     for note in notes if not quiet else ():
         click.echo(str(note), err=True)
     if not quiet:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -41,59 +42,8 @@ PREFIX = "/__frise__/"
 IGNORED = ("*~", ".*.swp", ".*.swx", ".*.swo", ".#*", "#*#", "4913", ".DS_Store")
 """Editor leftovers (backups, Vim swap and its write test `4913`, Emacs locks): no rebuild."""
 
-RELOAD_JS = """(function () {
-  "use strict";
-  var me = document.currentScript;
-  var generation = Number(me && me.dataset.generation);
-  function overlay(errors) {
-    var box = document.getElementById("frise-errors");
-    if (!errors.length) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("section");
-      box.id = "frise-errors";
-      box.setAttribute("role", "alert");
-      box.setAttribute("aria-label", "frise: the content has errors");
-      box.style.cssText = "position:fixed;inset:0 0 auto 0;max-height:70vh;overflow:auto;" +
-        "z-index:2147483647;margin:0;padding:1rem 1.5rem;background:#fff4f4;color:#5c0000;" +
-        "border-bottom:4px solid #b00020;font:15px/1.5 ui-monospace,monospace;" +
-        "box-shadow:0 4px 16px rgba(0,0,0,.3)";
-      document.body.appendChild(box);
-    }
-    box.textContent = "";
-    var head = document.createElement("h2");
-    head.style.cssText = "margin:0 0 .5rem;font:bold 17px/1.3 system-ui,sans-serif";
-    head.textContent = errors.length + (errors.length === 1 ? " error" : " errors") +
-      ": the page shows the last good build. " +
-      "Fix the file and save; the page comes back by itself.";
-    var list = document.createElement("ul");
-    list.style.cssText = "margin:0;padding-left:1.2rem";
-    errors.forEach(function (e) {
-      var item = document.createElement("li");
-      var where = e.path ? e.path + (e.line ? ":" + e.line + ":" + e.col : "") + ": " : "";
-      item.textContent = where + e.message;
-      list.appendChild(item);
-    });
-    box.appendChild(head);
-    box.appendChild(list);
-  }
-  function poll() {
-    fetch("/__frise__/status?since=" + generation, {cache: "no-store"})
-      .then(function (r) { return r.json(); })
-      .then(function (s) {
-        if (s.generation !== generation && !s.errors.length) { location.reload(); return; }
-        generation = s.generation;
-        overlay(s.errors);
-        poll();
-      })
-      .catch(function () { setTimeout(poll, 1000); });
-  }
-  fetch("/__frise__/status", {cache: "no-store"}).then(function (r) { return r.json(); })
-    .then(function (s) {
-      if (s.generation !== generation && !s.errors.length) { location.reload(); return; }
-      overlay(s.errors); poll();
-    }).catch(function () { setTimeout(poll, 1000); });
-})();
-"""
+RELOAD_JS = resources.files(__package__).joinpath("reload.js").read_bytes()
+"""The script served pages poll with (`reload.js` beside this module)."""
 
 NO_SITE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>frise: no site yet</title></head>
@@ -218,7 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, json.dumps(snap).encode(), "application/json")
             return
         if split.path == PREFIX + "reload.js":
-            self._send(HTTPStatus.OK, RELOAD_JS.encode(), "text/javascript; charset=utf-8")
+            self._send(HTTPStatus.OK, RELOAD_JS, "text/javascript; charset=utf-8")
             return
         generation = state.snapshot()["generation"]
         assert isinstance(generation, int)
@@ -303,6 +253,10 @@ class DevServer:
         self.debounce = debounce
         self.state = State(output=project / "site")
         self.memory = builder.Memory()
+        self.watched = tuple(name for name in ("content", "templates")
+                             if (project / name).is_dir())
+        """The folders whose changes rebuild: content/, and templates/ where the project
+        overrides the theme."""
         """The last build's parsed files and Markdown: a save re-reads only what changed."""
         self._dirty = threading.Event()
         self._last_change = 0.0
@@ -367,10 +321,8 @@ class DevServer:
     def start(self) -> None:
         """Builds once, then serves and watches in background threads."""
         self.rebuild()
-        for name in ("content", "templates"):
-            folder = self.project / name
-            if folder.is_dir():
-                self.observer.schedule(_Watch(self.changed), str(folder), recursive=True)
+        for name in self.watched:
+            self.observer.schedule(_Watch(self.changed), str(self.project / name), recursive=True)
         self.observer.start()
         for target in (self.httpd.serve_forever, self._rebuild_loop):
             thread = threading.Thread(target=target, daemon=True)

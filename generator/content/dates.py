@@ -15,6 +15,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_skeleton, get_month_names
 
+from ..errors import one_line
+
 _DATE = re.compile(r"(-?)([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)")
 _MONTHS_EN = (
     "January February March April May June July August September October November December"
@@ -97,12 +99,6 @@ class DateError(ValueError):
     """Why a date is not one; the message is shown to the editor as is."""
 
 
-def _shown(text: str) -> str:
-    """The text as the editor can read it on one line: line breaks and other invisible
-    characters escaped (`a\\nb`), since an error is one line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 _FORMS = ("write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2023, 2023-03, 2023-03-29), "
           "optionally followed by ~, ? or %")
 _UNPADDED = re.compile(r"(-?)([0-9]{1,4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?([~?%]?)")
@@ -138,7 +134,7 @@ def _fix(text: str) -> str:
             return f"write {fixed + qual} (YYYY-MM-DD: four-digit years, two-digit months and days)"
     timed = _TIME.fullmatch(text)
     if timed and _valid(timed.group(1)):
-        return (f"a time or time zone ('{_shown(timed.group(2))}') is not part of a date: "
+        return (f"a time or time zone ('{one_line(timed.group(2))}') is not part of a date: "
                 f"write {timed.group(1)}")
     return _FORMS
 
@@ -150,7 +146,7 @@ def parse_date(text: str) -> PartialDate:
     """
     match = _DATE.fullmatch(text.strip())
     if not match:
-        raise DateError(f"'{_shown(text)}' is not a date: {_fix(text.strip())}")
+        raise DateError(f"'{one_line(text)}' is not a date: {_fix(text.strip())}")
     sign, year_s, month_s, day_s, qual = match.groups()
     year = -int(year_s) if sign else int(year_s)
     month = int(month_s) if month_s else None

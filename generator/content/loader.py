@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import yaml
 
@@ -36,6 +36,9 @@ MAX_DEPTH = 20
 """Deepest nesting of lists and mappings read; content needs four levels at most."""
 _YAML_TAG = "tag:yaml.org,2002:"
 """How libyaml spells the `!!` shorthand; shown back as `!!` to the editor."""
+
+
+T = TypeVar("T")
 
 
 class _Located:
@@ -371,9 +374,21 @@ def is_leftover(name: str) -> bool:
     return bool(_LEFTOVER.match(name))
 
 
-def stray_files(content: Path, rel: Callable[[Path], str]) -> list[FriseError]:
+def listing(folder: Path) -> list[tuple[str, bool]]:
+    """A folder's names, sorted, leftovers left out, each with whether it is a folder:
+    one pass, the file types coming with the listing (a project has thousands of files)."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries
+                      if not is_leftover(e.name))
+
+
+def stray_files(content: Path, rel: Callable[[Path], str],
+                events: list[tuple[str, bool]]) -> list[FriseError]:
     """Every file or folder of content/ that frise would otherwise skip without a word,
-    each with what to do: no event goes missing from the site in silence."""
+    each with what to do: no event goes missing from the site in silence. `events` is
+    the listing of content/events/."""
     errors = []
 
     def stray(path: Path, message: str) -> None:
@@ -396,18 +411,13 @@ def stray_files(content: Path, rel: Callable[[Path], str]) -> list[FriseError]:
               + (f": rename it '{hint[0]}'" if hint else
                  f": content/ holds {', '.join(CONTENT_FILES)} and the folders "
                  f"{', '.join(f'{f}/' for f in CONTENT_FOLDERS)}; move it"))
-    events = content / "events"
-    if not events.is_dir():
-        return errors
-    with os.scandir(events) as entries:  # one pass, file types from the folder listing
-        names = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries
-                       if not is_leftover(e.name))
-    for name, is_folder in names:
-        entry = events / name
+    folder = content / "events"
+    for name, is_folder in events:
+        entry = folder / name
         suffix = entry.suffix
         if is_folder:
             for file in sorted(entry.rglob("*")):
-                parts = file.relative_to(events).parts
+                parts = file.relative_to(folder).parts
                 if file.is_file() and not any(is_leftover(part) for part in parts):
                     stray(file, "event files must lie directly in content/events/, not in "
                           f"a subfolder: move it to content/events/{file.name}")
@@ -537,7 +547,8 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
 
-    def read(file: Path) -> Node | None:
+    def read(file: Path, parse: Callable[[Path, str], T]) -> T | None:
+        """One file read by `parse`, or None with its problems collected."""
         display = rel(file)
         if not inside(file):  # the file, or a folder on its way, is a link out
             raw.errors.append(
@@ -545,12 +556,15 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
             )
             return None
         try:
-            return load_file(file, display, store)
+            return parse(file, display)
         except ContentErrors as exc:
             raw.errors.extend(exc.errors)
         except OSError as exc:
             raw.errors.append(FriseError(f"cannot read: {exc.strerror}", SourceLocation(display)))
         return None
+
+    def yaml_file(file: Path, display: str) -> Node | None:
+        return load_file(file, display, store)
 
     if not content.is_dir():
         raw.errors.append(
@@ -560,21 +574,21 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
         return raw
     site = content / "site.yaml"
     if site.is_file():
-        raw.site = read(site)
+        raw.site = read(site, yaml_file)
     else:
         raw.errors.append(
             FriseError("content/site.yaml is missing", SourceLocation("content/site.yaml"))
         )
     optional = {name: content / f"{name}.yaml" for name in ("actors", "tags", "sources")}
     raw.actors, raw.tags, raw.sources = (
-        read(file) if file.is_file() else None for file in optional.values()
+        read(file, yaml_file) if file.is_file() else None for file in optional.values()
     )
-    raw.errors.extend(stray_files(content, rel))
-    events_dir = content / "events"
-    files = sorted(events_dir.iterdir()) if events_dir.is_dir() else []
-    for file in files:
-        if is_leftover(file.name) or file.is_dir() or file.suffix not in (".yaml", ".yml"):
-            continue  # reported by stray_files when it is neither a leftover nor content
+    events = listing(content / "events")
+    raw.errors.extend(stray_files(content, rel, events))
+    for name, is_folder in events:
+        file = content / "events" / name
+        if is_folder or file.suffix not in (".yaml", ".yml"):
+            continue  # reported by stray_files
         if file.is_symlink() and not file.exists():
             raw.errors.append(FriseError("symbolic link is broken or loops; refused",
                                          SourceLocation(rel(file))))
@@ -582,7 +596,7 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
         if not file.is_file():
             continue
         known = len(raw.errors)
-        node = read(file)
+        node = read(file, yaml_file)
         if node is not None:
             raw.events.append((file.stem, node))
         elif len(raw.errors) == known:  # read fine, but nothing in it
@@ -593,18 +607,7 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
         for file in sorted(texts_dir.rglob("*")):
             if not file.is_file() or file.name.startswith("."):
                 continue
-            display = rel(file)
-            if not inside(file):
-                raw.errors.append(
-                    FriseError("symbolic link leads outside content/; refused",
-                               SourceLocation(display))
-                )
-                continue
-            try:
-                raw.texts[file.relative_to(content).as_posix()] = read_text(file, display)
-            except ContentErrors as exc:
-                raw.errors.extend(exc.errors)
-            except OSError as exc:
-                raw.errors.append(FriseError(f"cannot read: {exc.strerror}",
-                                             SourceLocation(display)))
+            text = read(file, read_text)
+            if text is not None:
+                raw.texts[file.relative_to(content).as_posix()] = text
     return raw

@@ -3,26 +3,21 @@ problem of every file with its location, then raises them together."""
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
-
-from babel import Locale, UnknownLocaleError
 
 from ..errors import Collector, SourceLocation
-from .config import Site
-from .dates import DateError, PartialDate, parse_date
+from .config import read_site
 from .links import EVENT_LINK, find_links
 from .loader import Mapping, Node, RawProject, Scalar, Sequence
 from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
+from .nodes import LANGUAGE_TAG, URL_SCHEMES, Reader, absolute_url, suggest
 from .slugs import check_slug, slug_fix, slugify
 
-SITE_KEYS = ("title", "description", "language", "base_url", "author", "output")
 EVENT_KEYS = ("title", "date", "end", "summary", "body", "note", "tags", "actors", "sources",
               "featured", "draft")
 SOURCE_KEYS = ("title", "description", "url", "publisher", "author", "date", "language",
@@ -30,7 +25,6 @@ SOURCE_KEYS = ("title", "description", "url", "publisher", "author", "date", "la
 NOTE_KEYS = ("kind", "text")
 ACTOR_KEYS = ("name", "kind", "role", "url", "aliases")
 TAG_KEYS = ("label", "description")
-URL_SCHEMES = ("http", "https", "mailto")
 PLACEHOLDERS = {
     "en": "TODO: one or two sentences saying what happened, shown in the timeline.",
     "fr": "À FAIRE : une ou deux phrases qui disent ce qui s’est passé, montrées dans la "
@@ -39,30 +33,11 @@ PLACEHOLDERS = {
 """The summary `frise new` writes, by site language; an event holding one is unfinished."""
 MAX_TITLE = 300
 
-_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_CONTROL_TEXT = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
-_CONTROL_MARKDOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‛": "'", "′": "'", "`": "'",
                          "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‹": '"', "›": '"'})
 _SPACES = re.compile(r"\s+")
 _GUILLEMET_SPACES = re.compile(r"(?<=[«‹])\s+|\s+(?=[»›])")
 """French sets guillemets off with (often non-breaking) spaces; "allié" and « allié » match."""
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-
-
-def _absolute_url(value: str) -> bool:
-    """http(s) with a host, or mailto with an address; no spaces (they end a link early)."""
-    if _SPACES.search(value):
-        return False
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return False
-    scheme = parts.scheme.lower()
-    if scheme == "mailto":
-        return bool(parts.path)
-    return scheme in URL_SCHEMES and bool(host) and value[len(scheme) + 1:].startswith("//")
 
 
 @lru_cache(maxsize=1024)
@@ -74,221 +49,7 @@ def normalize_quote(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_QUOTES)).strip()
 
 
-FEW = 12
-"""Up to this many valid choices are listed when no near one is found."""
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ': did you mean …?' hint for a misspelt key, tag or actor; or the valid
-    choices when they are few; or ''."""
-    options = list(choices)
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if not close:  # 'Defense', 'défense': the same word once folded
-        folded = {slugify(o): o for o in options}
-        close = [folded[slugify(word)]] if slugify(word) in folded else []
-    if close:
-        return f": did you mean '{close[0]}'?"
-    if 0 < len(options) <= FEW:
-        return f": choose one of {', '.join(sorted(options))}"
-    return ""
-
-
-def _describe(node: Node) -> str:
-    return "a list" if isinstance(node, Sequence) else "a mapping" if isinstance(
-        node, Mapping) else "text"
-
-
-@dataclass(slots=True)
-class _Schema:
-    """Typed readers over nodes; each reports into one collector and returns None on error."""
-
-    errors: Collector
-
-    def mapping(self, node: Node | None, what: str, loc: SourceLocation) -> Mapping | None:
-        if isinstance(node, Mapping):
-            return node
-        if node is None:
-            self.errors.add(f"{what} is empty", loc)
-        else:
-            self.errors.add(f"{what} must be a mapping of keys and values, not {_describe(node)}",
-                            node.loc)
-        return None
-
-    def keys(self, node: Mapping, allowed: tuple[str, ...], required: tuple[str, ...],
-             what: str) -> None:
-        for key, key_node in node.keys.items():
-            if key not in allowed:
-                self.errors.add(f"unknown key '{key}' in {what}{suggest(key, allowed)}",
-                                key_node.loc)
-        for key in required:
-            if key not in node.entries:
-                self.errors.add(f"{what} needs '{key}'", node.loc)
-
-    def scalar(self, node: Node, key: str) -> Scalar | None:
-        if not isinstance(node, Scalar):
-            self.errors.add(f"'{key}' must be text, not {_describe(node)}", node.loc)
-            return None
-        if node.is_null:
-            self.errors.add(f"'{key}' is empty", node.loc)
-            return None
-        return node
-
-    def text(self, node: Node | None, key: str, markdown: bool = False) -> str | None:
-        """Plain text (one line, no control characters) or Markdown."""
-        if node is None:
-            return None
-        scalar = self.scalar(node, key)
-        if scalar is None:
-            return None
-        bad = (_CONTROL_MARKDOWN if markdown else _CONTROL_TEXT).search(scalar.value)
-        if bad:
-            kind = "bidirectional override" if bad.group() in _BIDI else "control character"
-            loc = scalar.loc
-            if scalar.verbatim_col is not None:  # point at the character itself
-                loc = SourceLocation(loc.path, loc.line, scalar.verbatim_col + bad.start())
-            self.errors.add(f"'{key}' contains a {kind} (U+{ord(bad.group()):04X}); remove it",
-                            loc)
-            return None
-        value = scalar.value.strip()
-        if not value:
-            self.errors.add(f"'{key}' is empty", scalar.loc)
-            return None
-        return value
-
-    def boolean(self, node: Node | None, key: str) -> bool:
-        if node is None:
-            return False
-        scalar = self.scalar(node, key)
-        if scalar is None:
-            return False
-        if scalar.plain and scalar.value in ("true", "false"):
-            return scalar.value == "true"
-        self.errors.add(f"'{key}' must be true or false, not '{scalar.value}'", scalar.loc)
-        return False
-
-    def date(self, node: Node | None, key: str) -> PartialDate | None:
-        if node is None:
-            return None
-        scalar = self.scalar(node, key)
-        if scalar is None:
-            return None
-        try:
-            return parse_date(scalar.value)
-        except DateError as exc:
-            self.errors.add(str(exc), scalar.loc)
-            return None
-
-    def url(self, node: Node | None, key: str) -> str | None:
-        value = self.text(node, key)
-        if value is None or node is None:
-            return None
-        if not _absolute_url(value):
-            self.errors.add(f"'{key}' must be an absolute http, https or mailto URL, "
-                            f"not '{value}'", node.loc)
-            return None
-        return value
-
-    def slug(self, node: Node, what: str) -> str | None:
-        value = self.text(node, what)
-        if value is None:
-            return None
-        problem = check_slug(value)
-        if problem:
-            self.errors.add(f"{what} '{value}' {problem}{slug_fix(value)}", node.loc)
-            return None
-        return value
-
-    def slug_list(self, node: Node | None, key: str) -> list[tuple[str, SourceLocation]]:
-        if node is None:
-            return []
-        if isinstance(node, Scalar) and node.is_null:
-            return []
-        if not isinstance(node, Sequence):
-            self.errors.add(f"'{key}' must be a list, e.g. [{key[:-1]}-a, {key[:-1]}-b]",
-                            node.loc)
-            return []
-        out: list[tuple[str, SourceLocation]] = []
-        for item in node.items:
-            slug = self.slug(item, key[:-1])
-            if slug is not None:
-                if slug in (s for s, _ in out):
-                    self.errors.add(f"{key[:-1]} '{slug}' is listed twice", item.loc)
-                else:
-                    out.append((slug, item.loc))
-        return out
-
-
-def _site(schema: _Schema, node: Node | None, languages: Collection[str] | None) -> Site:
-    loc = SourceLocation("content/site.yaml")
-    if node is None and any(e.location and e.location.path in (loc.path, "content")
-                            for e in schema.errors.errors):
-        return Site(title="")  # missing or unreadable: already reported by the loader
-    m = schema.mapping(node, "site.yaml", loc)
-    if m is None:
-        return Site(title="")
-    schema.keys(m, SITE_KEYS, ("title",), "site.yaml")
-    e = m.entries
-    language = schema.text(e.get("language"), "language") or "en"
-    if "language" in e and language != "en":
-        lang_loc = e["language"].loc
-        if not _LANGUAGE.fullmatch(language):
-            schema.errors.add(f"language '{language}' is not a BCP 47 tag such as 'fr' or 'en'",
-                              lang_loc)
-        else:
-            try:
-                Locale.parse(language.replace("-", "_"))
-            except (UnknownLocaleError, ValueError):
-                schema.errors.add(f"language '{language}' is not known to Babel", lang_loc)
-            if languages is not None and language.split("-")[0] not in languages:
-                schema.errors.add(
-                    f"no interface words for language '{language}': available are "
-                    f"{', '.join(sorted(languages))}; add templates/i18n/{language}.yaml",
-                    lang_loc)
-    base_url = schema.url(e.get("base_url"), "base_url")
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
-        schema.errors.add("'base_url' must be an http or https URL", e["base_url"].loc)
-        base_url = None
-    if base_url is not None and not base_url.endswith("/"):
-        base_url += "/"
-    output = schema.text(e.get("output"), "output") or "site"
-    problem = check_output_name(output)
-    if problem:
-        schema.errors.add(f"'output' {problem}", e["output"].loc)
-    return Site(
-        title=schema.text(e.get("title"), "title") or "",
-        description=schema.text(e.get("description"), "description", markdown=True) or "",
-        language=language,
-        base_url=base_url,
-        author=schema.text(e.get("author"), "author"),
-        output=output,
-    )
-
-
-def setting_location(raw: RawProject, key: str) -> SourceLocation:
-    """Where site.yaml sets `key` (its value), or site.yaml itself when it does not."""
-    if isinstance(raw.site, Mapping) and key in raw.site.entries:
-        return raw.site.entries[key].loc
-    return SourceLocation("content/site.yaml")
-
-
-def check_output_name(output: str) -> str | None:
-    """Why `output` cannot be the output folder, or None. Pure path logic on the setting."""
-    norm = posixpath.normpath(output.replace("\\", "/"))
-    if posixpath.isabs(norm) or re.match(r"^[A-Za-z]:", norm):
-        return f"must be a folder inside the project, not the absolute path '{output}'"
-    if norm == ".." or norm.startswith("../"):
-        return f"'{output}' leaves the project; the output must lie inside it"
-    top = norm.split("/")[0].casefold()  # `Content` is `content` on macOS and Windows
-    if norm == "." or top in ("content", "templates") and "/" not in norm:
-        return f"cannot be '{output}': it would overwrite the project's own files"
-    if top in ("content", "templates", ".git"):
-        return f"cannot lie inside '{top}/'"
-    if top.startswith(".frise-"):  # the Markdown cache, or a build's temporary folder
-        return f"cannot be '{output}': frise keeps its own working files there"
-    return None
-
-
-def _named_table(schema: _Schema, node: Node | None, path: str) -> Iterable[tuple[str, Mapping]]:
+def _named_table(schema: Reader, node: Node | None, path: str) -> Iterable[tuple[str, Mapping]]:
     """The entries of actors.yaml, tags.yaml or sources.yaml whose id and shape are valid."""
     if node is None:
         return
@@ -315,7 +76,7 @@ def _named_table(schema: _Schema, node: Node | None, path: str) -> Iterable[tupl
             yield key, entry
 
 
-def _tags(schema: _Schema, node: Node | None) -> dict[str, Tag]:
+def _tags(schema: Reader, node: Node | None) -> dict[str, Tag]:
     tags = {}
     for slug, m in _named_table(schema, node, "content/tags.yaml"):
         schema.keys(m, TAG_KEYS, ("label",), f"tag '{slug}'")
@@ -324,7 +85,7 @@ def _tags(schema: _Schema, node: Node | None) -> dict[str, Tag]:
     return tags
 
 
-def _actors(schema: _Schema, node: Node | None) -> dict[str, Actor]:
+def _actors(schema: Reader, node: Node | None) -> dict[str, Actor]:
     actors = {}
     for actor_id, m in _named_table(schema, node, "content/actors.yaml"):
         schema.keys(m, ACTOR_KEYS, ("name", "kind"), f"actor '{actor_id}'")
@@ -340,7 +101,7 @@ def _actors(schema: _Schema, node: Node | None) -> dict[str, Actor]:
     return actors
 
 
-def _aliases(schema: _Schema, node: Node | None) -> tuple[str, ...]:
+def _aliases(schema: Reader, node: Node | None) -> tuple[str, ...]:
     """An actor's other spellings: a list of plain texts, each once."""
     if node is None or isinstance(node, Scalar) and node.is_null:
         return ()
@@ -359,7 +120,7 @@ def _aliases(schema: _Schema, node: Node | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: dict[str, str],
+def _source_fields(schema: Reader, m: Mapping, source_id: str | None, texts: dict[str, str],
                    ) -> Source:
     e = m.entries
     text = schema.text(e.get("text"), "text")
@@ -376,7 +137,7 @@ def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: di
         else:
             text = norm
     language = schema.text(e.get("language"), "language")
-    if language is not None and not _LANGUAGE.fullmatch(language):
+    if language is not None and not LANGUAGE_TAG.fullmatch(language):
         schema.errors.add(f"language '{language}' is not a BCP 47 tag", e["language"].loc)
     return Source(
         id=source_id,
@@ -391,7 +152,7 @@ def _source_fields(schema: _Schema, m: Mapping, source_id: str | None, texts: di
     )
 
 
-def _sources(schema: _Schema, node: Node | None, texts: dict[str, str]) -> dict[str, Source]:
+def _sources(schema: Reader, node: Node | None, texts: dict[str, str]) -> dict[str, Source]:
     sources = {}
     for source_id, m in _named_table(schema, node, "content/sources.yaml"):
         schema.keys(m, SOURCE_KEYS, (), f"source '{source_id}'")
@@ -400,14 +161,14 @@ def _sources(schema: _Schema, node: Node | None, texts: dict[str, str]) -> dict[
     return sources
 
 
-def _title_or_description(schema: _Schema, m: Mapping, what: str) -> None:
+def _title_or_description(schema: Reader, m: Mapping, what: str) -> None:
     """A source says what it is: its own title, or the editor's description of it."""
     if "title" not in m.entries and "description" not in m.entries:
         schema.errors.add(f"{what} needs 'title' (the source's own title) or, when the "
                           "title is unknown, 'description'", m.loc)
 
 
-def _note(schema: _Schema, node: Node) -> Note | None:
+def _note(schema: Reader, node: Node) -> Note | None:
     """One note: Markdown text (kind 'disagree'), or a mapping of 'kind' and 'text'."""
     if isinstance(node, Scalar):
         text = schema.text(node, "note", markdown=True)
@@ -438,7 +199,7 @@ def _note_texts(node: Node | None) -> list[tuple[Scalar, Scalar]]:
     return found
 
 
-def _notes(schema: _Schema, node: Node | None) -> tuple[Note, ...]:
+def _notes(schema: Reader, node: Node | None) -> tuple[Note, ...]:
     """`note`: one note, or a list of notes of several kinds."""
     if node is None:
         return ()
@@ -459,7 +220,7 @@ class _Context:
     """(event id, is a draft, link target, where): checked once every id is known."""
 
 
-def _citations(schema: _Schema, node: Node | None, ctx: _Context) -> tuple[Citation, ...]:
+def _citations(schema: Reader, node: Node | None, ctx: _Context) -> tuple[Citation, ...]:
     if node is None or isinstance(node, Scalar) and node.is_null:
         return ()
     if not isinstance(node, Sequence):
@@ -495,7 +256,7 @@ def _citations(schema: _Schema, node: Node | None, ctx: _Context) -> tuple[Citat
     return tuple(out)
 
 
-def _event(schema: _Schema, event_id: str, node: Node, ctx: _Context) -> Event | None:
+def _event(schema: Reader, event_id: str, node: Node, ctx: _Context) -> Event | None:
     path = node.loc.path
     problem = check_slug(event_id)
     if problem:
@@ -602,7 +363,7 @@ def link_problem(href: str, events: Collection[str], drafts: Collection[str]) ->
     if scheme and scheme not in URL_SCHEMES and not scheme.isdigit():
         return (f"link '{href}': '{scheme}:' links are not allowed; link to an http, https or "
                 "mailto address")
-    if _absolute_url(href):
+    if absolute_url(href):
         return None
     if href.lower().startswith("www.") or re.match(r"[\w-]+(\.[\w-]+)+(/|$)", href):
         return f"link '{href}' has no scheme, so it would lead nowhere: write 'https://{href}'"
@@ -622,8 +383,8 @@ def validate(raw: RawProject, drafts: bool = False,
     """
     errors = Collector()
     errors.extend(raw.errors)
-    schema = _Schema(errors)
-    site = _site(schema, raw.site, languages)
+    schema = Reader(errors)
+    site = read_site(schema, raw.site, languages)
     ctx = _Context(
         tags=_tags(schema, raw.tags) if raw.tags is not None else None,
         actors=_actors(schema, raw.actors),

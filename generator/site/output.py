@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..content.config import output_problem
 from ..errors import FriseError
 
 
@@ -43,16 +44,17 @@ _RENAME_EXCHANGE = 2
 
 
 def check_output_folder(project: Path, output: Path) -> None:
-    """Refuses an output folder outside the project, or one that holds the project's files."""
+    """Refuses an output folder that, links followed, leaves the project or holds its
+    files (the rule of `output_problem`, on the folder it really is), or that holds
+    what frise did not make."""
     root = project.resolve()
     target = output.resolve()
     if not target.is_relative_to(root):
         raise FriseError(f"the output folder '{output}' lies outside the project")
-    for forbidden in (root, root / "content", root / "templates", root / ".git"):
-        if target == forbidden or forbidden.is_relative_to(target):
-            raise FriseError(f"the output folder '{output}' would replace '{forbidden.name}'")
-        if target.is_relative_to(forbidden) and forbidden != root:
-            raise FriseError(f"the output folder '{output}' lies inside '{forbidden.name}/'")
+    real = target.relative_to(root).as_posix()
+    problem = output_problem(real, own=True)
+    if problem:
+        raise FriseError(f"the output folder '{output}' leads to '{real}', which {problem}")
     if output.is_symlink():
         raise FriseError(f"the output folder '{output}' is a symbolic link; remove it")
     if output.exists() and not output.is_dir():

@@ -14,7 +14,7 @@ import jinja2
 import yaml
 
 from ..content.dates import DateWords
-from ..errors import FriseError, SourceLocation
+from ..errors import FriseError, SourceLocation, shown_path
 from .timeline import publishers
 
 DEFAULT_PREFIX = "!default"
@@ -109,21 +109,13 @@ def load_theme(project: Path) -> Theme:
     return Theme(env, tuple(folders))
 
 
-def _shown(filename: str) -> str:
-    """A template's path as the user typed it: relative to where frise runs, when inside."""
-    try:
-        return Path(filename).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return filename
-
-
 def template_error(exc: Exception) -> FriseError:
     """A template problem located at its template line, for theme authors."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return FriseError(f"template: {exc.message}", SourceLocation(
-            _shown(exc.filename or exc.name or "template"), exc.lineno))
+            shown_path(exc.filename or exc.name or "template"), exc.lineno))
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".html", ".xml", ".json", ".txt")):
             return FriseError(f"template: {exc}",
-                              SourceLocation(_shown(frame.filename), frame.lineno or 1))
+                              SourceLocation(shown_path(frame.filename), frame.lineno or 1))
     return FriseError(f"template: {exc}")

@@ -1,0 +1,11 @@
+"""How a build runs, at any size: `pipeline.build()` reads top to bottom as the stages.
+
+- `pipeline`: check, plan, render what changed, write; `Memory` is what `frise serve`
+  keeps from one save to the next.
+- `fingerprint`: a digest of everything a page is made from, so a rebuild equals a
+  clean build by construction.
+- `cache`: `.frise-cache/`: parsed files, converted Markdown and the manifest of
+  the last site, each ignored when damaged, foreign or old.
+- `shards`: the pages to render, spread over worker processes; the bytes never depend
+  on how many there are.
+"""

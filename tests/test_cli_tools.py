@@ -189,12 +189,17 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 
 def test_quiet_prints_nothing_and_verbose_prints_stage_timings(proj: Path) -> None:
-    code, out, err = run("build", "-q", "-C", str(proj))
-    assert code == 0 and out == "" and err == ""
     code, out, err = run("build", "-v", "-C", str(proj))
     assert code == 0
     for stage in ("load", "validate", "render", "write"):
         assert f"{stage} " in err
+    code, out, err = run("build", "-v", "-C", str(proj))  # nothing to do: said so, timed
+    assert "(nothing changed)" in out and "timings: unchanged " in err
+    (proj / "content" / "events" / "2023-03-29-an-event.yaml").touch()  # a change: builds
+    code, out, err = run("build", "-q", "-C", str(proj))
+    assert code == 0 and out == "" and err == ""
+    code, out, err = run("build", "-q", "-C", str(proj))
+    assert code == 0 and out == "" and err == ""
     code, out, err = run("check", "-v", "-C", str(proj))
     assert "validate" in err and "ok: 1 event, no problems" in out
     code, out, err = run("new", "Quiet", "--date", "2023", "-q", "-C", str(proj))

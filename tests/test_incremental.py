@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import cache, shards
-from generator.build.fingerprint import code_version
 from generator.build.pipeline import Memory, Report, build
+from generator.build.stamp import code_version
 
 EVENTS = 25
 

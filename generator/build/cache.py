@@ -23,7 +23,6 @@ import markdown
 import nh3
 
 from ..content import loader
-
 from ..site import markdown as markup
 
 FOLDER = ".frise-cache"

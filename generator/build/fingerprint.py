@@ -11,46 +11,16 @@ changed files can.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from importlib import metadata
-from pathlib import Path
 
 from ..content.model import Event, Timeline
 from ..site.render import Page
 from ..site.theme import Theme, Words
-
-FORMAT = 1
-"""Bumped when what a fingerprint covers changes."""
-
-_LIBRARIES = ("frise", "jinja2", "markupsafe", "markdown", "nh3", "babel", "pyyaml")
+from .stamp import code_version
 
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
-
-
-@functools.cache
-def code_version() -> str:
-    """frise's own source and the versions of the libraries that shape its output.
-
-    The sources are hashed, not only the version number, so that a changed frise (a
-    checkout being worked on, too) never takes pages rendered by another.
-    """
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"format {FORMAT}\n".encode())
-    for name in _LIBRARIES:
-        try:
-            h.update(f"{name} {metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name} -\n".encode())
-    package = Path(__file__).resolve().parent.parent
-    for file in sorted(package.rglob("*")):
-        inside = file.relative_to(package).parts
-        if file.is_file() and file.suffix in (".py", ".js", ".json") and inside[0] != "theme":
-            h.update(file.relative_to(package).as_posix().encode() + b"\0")
-            h.update(_digest(file.read_bytes()))
-    return h.hexdigest()
 
 
 def theme_digest(theme: Theme) -> bytes:

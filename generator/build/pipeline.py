@@ -9,27 +9,25 @@ shards → swap the new site in → record the manifest.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import cache, shards
-
-from ..site import exports, feeds, render, search, typography
-from ..errors import ContentErrors, FriseError
-from .fingerprint import Fingerprints, code_version, theme_digest
-from ..content.loader import NodeStore, load_project
-from ..site.markdown import MarkdownConverter, convert_all
-from ..content.model import Timeline
-from ..site.output import Tree, check_output_folder, holds_exactly, write_tree
-from ..site.output import Output
-from ..site.render import Page, Renderer
-from ..site.theme import Theme, Words, load_theme
 from ..content.config import as_folder, base_url_problem, setting_location
+from ..content.loader import NodeStore, load_project
+from ..content.model import Timeline
 from ..content.validate import validate
+from ..errors import ContentErrors, FriseError
+from ..site import exports, feeds, render, search, typography
+from ..site.markdown import MarkdownConverter, convert_all
+from ..site.output import Output, Tree, check_output_folder, holds_exactly, write_tree
+from ..site.render import Page, Renderer
+from ..site.theme import Theme, Words, default_theme, load_theme
+from . import cache, shards, stamp
+from .fingerprint import Fingerprints, theme_digest
+from .stamp import code_version
 
 
 @dataclass(slots=True)
@@ -127,6 +125,8 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     so that drafts never land in the folder that gets published). `workers` is the
     number of rendering processes (default: one per core); it never changes the bytes.
     """
+    theme_folder = default_theme()
+    before = None if memory or output else stamp.inputs(project, drafts, base_url, theme_folder)
     store = memory.nodes if memory else cache.load_nodes(project, code_version())
     try:
         timeline, theme, report = check(project, drafts, base_url, store, memory)
@@ -138,6 +138,7 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     del store  # the nodes are not needed to render: free them before the workers fork
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output
+    stamp.forget(project)
     report.files, report.rendered = write(project, output, timeline, theme,
                                           workers or shards.default_workers(), memory)
     report.output = output
@@ -147,6 +148,9 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
                             "are left out; feed.xml keeps relative links, and sitemap.xml "
                             "and robots.txt, which need absolute URLs, are not written; "
                             "set base_url (or use --base-url) before publishing")
+    if before is not None:
+        stamp.save(project, before, theme_folder, output,
+                   stamp.Done(report.events, report.files, tuple(report.notes), output))
     return report
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -131,6 +132,20 @@ def build(project: Path, drafts: bool, base_url: str | None, quiet: bool,
     Example:
       frise build --project my-timeline
     """
+    from ..build import stamp
+
+    start = time.perf_counter()
+    done = stamp.unchanged(project, drafts, base_url)  # before loading anything heavy
+    if done is not None:
+        for note in done.notes if not quiet else ():
+            click.echo(f"note: {note}", err=True)
+        if verbose:
+            click.echo(f"timings: unchanged {time.perf_counter() - start:.3f} s", err=True)
+        if not quiet:
+            click.echo(f"built {count(done.events, 'event')}, {count(done.files, 'file')} "
+                       f"(nothing changed) into {done.output} in "
+                       f"{time.perf_counter() - start:.2f} s")
+        return
     from ..build import pipeline as builder
 
     try:

@@ -12,10 +12,10 @@ import json
 from collections.abc import Callable, Iterator
 from html import escape
 
-from . import typography, urls
 from ..content.dates import PartialDate, format_range
-from .markdown import MarkdownConverter, at_root
 from ..content.model import Citation, Event, Source, Timeline
+from . import typography, urls
+from .markdown import MarkdownConverter, at_root
 from .output import Output
 from .render import Page
 from .theme import Words

@@ -16,12 +16,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import quote
 
-from . import periods, typography, urls
 from ..content.dates import PartialDate
+from ..content.model import Event, Timeline
 from ..errors import FriseError
+from . import periods, typography, urls
 from .exports import published
 from .markdown import MarkdownConverter, at_root
-from ..content.model import Event, Timeline
 from .output import Output
 from .render import Page
 from .theme import Words

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup as Html
 
-from . import urls
 from ..content.config import Site
 from ..content.dates import PartialDate
 from ..content.model import Actor, Citation, Source
+from . import urls
 
 if TYPE_CHECKING:
     from .views import EventView

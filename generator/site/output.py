@@ -8,8 +8,6 @@ empties a folder it did not make.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import contextlib
 import ctypes
 import ctypes.util
@@ -19,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.config import output_problem

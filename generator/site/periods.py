@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from . import urls
 from ..content.model import Event
+from . import urls
 from .timeline import index_by
 
 PAGE_LIMIT = 150

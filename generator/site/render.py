@@ -3,31 +3,33 @@ page's bytes from its entry of the plan, one at a time."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
-from babel.dates import format_timedelta
 from markupsafe import Markup as Html
-from markupsafe import escape
 
-from . import frise as fr
+from ..content.dates import PartialDate, format_date
+from ..content.model import Actor, Event, Tag, Timeline
 from . import overview as ov
 from . import periods as pd
 from . import timeline as tl
 from . import typography, urls
-from ..content.dates import PartialDate, format_date, format_range, range_parts
 from .linked_data import LinkedData
+from .markdown import MarkdownConverter, at_root, trusted
+from .output import Output
+from .theme import Theme, Words, template_error
 from .views import (
-    BROWSE_LIMIT, EventView, by_name, citation, event_view, period_label, time_layout,
+    BROWSE_LIMIT,
+    EventView,
+    by_name,
+    citation,
+    event_view,
+    period_label,
+    time_layout,
     year_views,
 )
-from .output import Output
-from .markdown import MarkdownConverter, at_root, trusted
-from ..content.model import Actor, Event, Source, Tag, Timeline
-from .theme import Theme, Words, template_error
 
 
 class _Fragments:

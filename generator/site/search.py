@@ -16,12 +16,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from . import urls
 from ..content.dates import format_range
-from .markdown import MarkdownConverter
 from ..content.model import Event, Timeline
-from .overview import year_position
+from . import urls
+from .markdown import MarkdownConverter
 from .output import Output
+from .overview import year_position
 from .render import Page
 from .theme import Words
 

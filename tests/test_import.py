@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.commands import cli
-from generator.commands.importer import convert, html_to_markdown
+from generator.commands.importer import convert, html_to_markdown, html_to_text
+from generator.content.links import find_links
+from generator.site.markdown import MarkdownConverter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "writing-history.csv"
 
@@ -192,9 +195,125 @@ def test_duplicate_headlines_get_distinct_ids() -> None:
     ('<a href="https://e.org/a_(b)">t</a>', ["[t](https://e.org/a_(b%29)"]),
     ("2 * 3 = [6]", ["2 \\* 3 = \\[6\\]"]),
     ("<strong>b</strong> <em>i</em>", ["**b** *i*"]),
+    # headings are bold paragraphs: an event's page has its own headings
+    ("<h2>Head <b>bold</b></h2><p>text</p>", ["**Head bold**", "text"]),
+    # Python-Markdown nests a list by four spaces, and keeps an ordered list's start
+    ("<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", ["- a\n    - b\n- c"]),
+    ("<ol start='3'><li>c</li></ol>", ["3. c"]),
+    ("<ul><li><p>p1</p><p>p2</p></li></ul>", ["- p1\n\n    p2"]),
+    ("<blockquote><p>q1</p><p>q2</p></blockquote>", ["> q1\n>\n> q2"]),
+    ("<table><tr><th>h</th></tr><tr><td>a | b</td></tr></table>",
+     ["| h |\n| --- |\n| a \\| b |"]),
+    ("<pre>code\n  x</pre>", ["    code\n      x"]),
+    ("<code>a*b</code>", ["`a*b`"]),
+    ("<p>x</p><hr><p>y</p>", ["x", "---", "y"]),
+    ('<a href="https://x.org/">https://x.org/</a>', ["<https://x.org/>"]),
+    # text that Markdown would read as markup stays text
+    ("<p>1. not a list</p>", ["1\\. not a list"]),
+    ("<p># not a heading</p>", ["\\# not a heading"]),
+    ("<p>- not a bullet</p><p>> not a quote</p>", ["\\- not a bullet", "\\> not a quote"]),
+    ("a &lt;b&gt; c &amp; d &amp;amp; e", ["a &lt;b> c & d &amp;amp; e"]),
 ])
 def test_html_to_markdown(html: str, markdown: list[str]) -> None:
     assert html_to_markdown(html)[0] == markdown
+
+
+@pytest.mark.parametrize("html", [
+    "<p>An encyclopedia anyone can edit, &amp; it grows &lt;fast&gt;.</p>",
+    "<ul><li>one<ul><li>two</li></ul></li></ul><ol start='4'><li>four</li></ol>",
+    "<p># not a heading</p><p>1. not a list</p><p>- not a bullet</p><p>> not a quote</p>",
+    "2 * 3 = [6] and a_b and `c`",
+    "<h3>Heading</h3><blockquote>a quote</blockquote><pre>code\n  indented</pre>",
+    "a<br>b &lt;i&gt;not italic&lt;/i&gt;",
+])
+def test_markdown_renders_as_the_html_read(html: str) -> None:
+    """What the converter writes, frise renders back to the text and structure it read."""
+    blocks, _ = html_to_markdown(html)
+    rendered = MarkdownConverter().block("\n\n".join(blocks))
+    if "&amp;" in html:
+        assert "&amp; it grows &lt;fast&gt;." in rendered
+    if "<ul>" in html:
+        assert rendered.count("<ul>") == 2 and "<ol>" in rendered
+    if "not a heading" in html:
+        assert "<h1>" not in rendered and "<ol>" not in rendered
+        assert "<ul>" not in rendered and "<blockquote>" not in rendered
+        assert "<p># not a heading</p>" in rendered and "<p>1. not a list</p>" in rendered
+    if "2 * 3" in html:
+        assert "<p>2 * 3 = [6] and a_b and `c`</p>" in rendered
+    if "<h3>" in html:
+        assert "<strong>Heading</strong>" in rendered and "<blockquote>" in rendered
+        assert "<pre><code>code\n  indented" in rendered
+    if "not italic" in html:
+        assert "<em>" not in rendered and "&lt;i&gt;not italic&lt;/i&gt;" in rendered
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("html", [
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href=" java&#x09;script:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="//evil.example/">x</a>',
+    "&lt;javascript:alert(1)&gt;",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "[x](javascript:alert(1)) ![y](https://evil.example/y.png)",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)><script>alert(1)</script></svg>",
+    "<iframe src='https://evil.example/'></iframe>",
+    "<p onclick='alert(1)'>text</p>",
+    '<a href="https://ok.example/" onclick="alert(1)" title="t">x</a>',
+    '<a href="https://ok.example/a)(javascript:alert(1)">x</a>',
+    '<a href="https://ok.example/a b"onmouseover=alert(1)>x</a>',
+    "<object data='x.swf'></object><embed src='x.swf'><video src=x></video>",
+    "<style>body{display:none}</style><noscript><img src=x></noscript>",
+])
+def test_nothing_unsafe_reaches_the_markdown(html: str) -> None:
+    """Links only to http, https and mailto, no media, no script, no attribute but href:
+    in the Markdown written (as frise's checks read it) and in the page made from it."""
+    blocks, _ = html_to_markdown(html)
+    text = "\n\n".join(blocks)
+    for target, _ in find_links(text):
+        assert target.startswith(("https://", "http://", "mailto:")), target
+    raw = _Tags()
+    raw.feed(text)  # no raw HTML at all in the Markdown
+    assert raw.found == []
+    page = _Tags()
+    page.feed(MarkdownConverter().block(text))
+    for tag, attrs in page.found:
+        assert tag in ("p", "a", "strong", "em", "br"), tag
+        assert set(attrs) <= {"href", "rel"}, attrs
+        assert str(attrs.get("href", "https:")).startswith(("https:", "http:", "mailto:"))
+
+
+def test_dropped_html_is_reported() -> None:
+    _, dropped = html_to_markdown('<img src=x><a href="#top">top</a><svg><script></script>'
+                                  "</svg>")
+    assert dropped == ["<img> not kept: frise keeps text, not embedded media",
+                       "link '#top' not kept: only http, https and mailto links are",
+                       "<svg> not kept: frise keeps text, not embedded media",
+                       "<script> not kept: frise keeps text, not embedded media"]
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    ("<b>2 * 3</b> [x]", "2 * 3 [x]"),
+    ("The <i>Relation</i> &amp; more", "The Relation & more"),
+    ("<h2>A</h2><p>B</p>", "A B"),
+    ("a<br>b", "a b"),
+    ("<p>x<script>alert(1)</script></p>", "x"),
+    ('<a href="javascript:alert(1)">Read</a> it', "Read it"),
+])
+def test_html_to_text(html: str, text: str) -> None:
+    assert html_to_text(html) == text
 
 
 def test_formula_guard_of_events_csv_reads_back_as_written() -> None:

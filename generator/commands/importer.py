@@ -5,7 +5,9 @@ TimelineJS writes BCE years as negative numbers and shows `-500` as "500 BCE"
 astronomical year `-0499`. Year 0 does not exist in that count and is refused.
 A row is never dropped silently: what cannot be carried (the title row, eras,
 times of day, display dates, embedded media, backgrounds) is reported with its
-line in the spreadsheet.
+line in the spreadsheet. HTML in cells becomes Markdown through markdownify, fitted
+to Python-Markdown, which renders it, and to frise's rule that no unsafe link or
+embedded media reaches the site.
 """
 
 from __future__ import annotations
@@ -14,20 +16,20 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
+from bs4 import BeautifulSoup, Tag
+from markdownify import MarkdownConverter
 
 from ..content.dates import DateError, PartialDate, parse_date
 from ..content.loader import Mapping, Scalar, Sequence, load_file, load_project
 from ..content.slugs import slugify
-from ..errors import FriseError, SourceLocation
+from ..errors import FriseError, SourceLocation, one_line
+from ..site.exports import CSV_COLUMNS
 from .scaffold import event_id, install_schemas, quoted, schema_line
 
-COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
-           "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
-           "Media Thumbnail", "Type", "Group", "Background")
 _APPROX = re.compile(r"\b(c\.|ca\.|circa|about|around|approx\w*|vers|env\.|environ)|~",
                      re.IGNORECASE)
 _URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
@@ -157,9 +159,9 @@ def read_rows(text: str, display: str = "",
         found = ", ".join(f"'{h.strip()}'" for h in header if h.strip()) or "none"
         raise FriseError(f"not a TimelineJS spreadsheet: it has no column "
                          f"{' or '.join(missing)}; its first row holds {found}, where a "
-                         f"TimelineJS sheet has {', '.join(COLUMNS)}",
+                         f"TimelineJS sheet has {', '.join(CSV_COLUMNS)}",
                          SourceLocation(display, 1))
-    known = {c.lower() for c in COLUMNS}
+    known = {c.lower() for c in CSV_COLUMNS}
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
     rows, lines = [], []
     line = reader.line_num
@@ -331,136 +333,122 @@ def write_events(project: Path, result: ImportResult) -> tuple[list[Path], list[
     return written, notes
 
 
-# --- HTML of TimelineJS's Text column → Markdown -------------------------------------
+# --- HTML of TimelineJS's cells → Markdown and plain text ----------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
-_BLOCKS = frozenset({"p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5",
-                     "h6", "table", "tr"})
-_SKIP = frozenset({"script", "style", "iframe", "object", "embed", "video", "audio", "img",
-                   "svg", "noscript"})
+_MEDIA = ("script", "style", "iframe", "object", "embed", "video", "audio", "img", "svg",
+          "noscript")
+"""Not text: dropped with all they hold, and reported."""
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
+_HEADING = re.compile(r"h[1-6]\Z")
+_URL_BREAKS = re.compile(r"[\s)<>]")
+"""What would end a Markdown link's target early."""
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])")
+_BLOCK_MARK = re.compile(r"\A(\s*)(#|>|\+(?=\s|\Z)|-(?=\s|-*\s*\Z))")
+_LIST_NUMBER = re.compile(r"\A(\s*\d+)\.(?=\s|\Z)")
+"""A text that would make a heading, quote, list or rule where it starts a line."""
+_SPACE_AT_BREAK = re.compile(r"[ \t]+(?=\n|\Z)|(?<=\n) (?=\S)")
+"""Spaces left at the ends of a line (the one after a `<br>`, say); never meaningful."""
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}(?=\S)")
+_NOT_A_LINK = re.compile(r"((?<!\\)(?:\\\\)*\\\])\(")
+r"""A text's '[a](b)', escaped: Python-Markdown makes no link of it, but frise's link
+check would read one in `\](`, so its '(' is escaped too."""
+_SPACED = ("p", "div", "br", "li", "blockquote", "tr", "td", "th", "dt", "dd", "pre", "hr",
+           "table", "ul", "ol")
 
 
-class _Converter(HTMLParser):
-    """The few tags TimelineJS editors use (p, br, a, b/strong, i/em, lists, headings);
-    other tags keep their text; media and scripts are dropped and reported."""
+def _clean(html: str, dropped: list[str]) -> BeautifulSoup:
+    """The HTML cut down to what an event's Markdown may carry: no media or scripts, links
+    to http(s) and mailto only (the others keep their text), headings as bold paragraphs
+    (an event's page has its own headings). What is lost is told in `dropped`."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag, name in [(tag, tag.name) for tag in soup.find_all([*_MEDIA, "a"])]:
+        if name in _MEDIA:
+            dropped.append(f"<{name}> not kept: frise keeps text, not embedded media")
+            if not tag.decomposed:  # not inside one dropped already
+                tag.decompose()
+            continue
+        if tag.decomposed:
+            continue
+        href = tag.get("href")
+        href = href.strip() if isinstance(href, str) else ""
+        if href.lower().startswith(_LINK_SCHEMES):
+            tag.attrs = {"href": _URL_BREAKS.sub(lambda m: quote(m.group()), href)}
+            continue
+        if href:
+            dropped.append(f"link '{one_line(href)}' not kept: only http, https and mailto "
+                           "links are")
+        tag.unwrap()
+    for heading in soup.find_all(_HEADING):
+        for bold in heading.find_all(("b", "strong")):
+            bold.unwrap()
+        heading.name = "strong"
+        heading.wrap(soup.new_tag("p"))
+    for term in soup.find_all(("dt", "dd")):  # Python-Markdown has no definition lists
+        term.name = "p"
+    return soup
+
+
+class _Markdown(MarkdownConverter):
+    """markdownify, fitted to Python-Markdown, which renders frise's texts: only the escapes
+    it knows, lists nested by four spaces, `<br>` as a line break within the paragraph,
+    `<pre>` as an indented block (it has no fences)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.current: list[str] = []
-        self.lists: list[list[int]] = []  # one counter an open list; [0] for <ul>
-        self.links: list[str | None] = []
-        self.skipping = 0
-        self.dropped: list[str] = []
-        self.quote = False
+        super().__init__(bullets="-", strong_em_symbol="*", wrap=True, wrap_width=None,
+                         strip=["del", "s"])  # no strikethrough in Python-Markdown: text kept
 
-    def _flush(self) -> None:
-        text = re.sub(r"[ \t]+", " ", "".join(self.current)).strip()
-        text = "\n".join(line.strip() for line in text.split("\n")).strip()
-        if text:
-            self.blocks.append(("> " + text.replace("\n", "\n> ")) if self.quote else text)
-        self.current = []
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        text = _MD_SPECIAL.sub(r"\\\1", text)
+        text = _ENTITY.sub("&amp;", text)  # '&amp;' written out stays '&amp;'
+        text = _RAW_HTML.sub("&lt;", text)  # '\<' is no escape to Python-Markdown
+        text = _LIST_NUMBER.sub(r"\1\\.", _BLOCK_MARK.sub(r"\1\\\2", text))
+        return text.replace("|", "\\|") if parent_tags & {"td", "th"} else text
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self.dropped.append(f"<{tag}> not kept: frise keeps text, not embedded media")
-            if tag not in ("img",):
-                self.skipping += 1
-            return
-        if self.skipping:
-            return
-        if tag == "blockquote":
-            self._flush()
-            self.quote = True
-        elif tag in ("ul", "ol"):
-            self._flush()
-            self.lists.append([0] if tag == "ul" else [1])
-        elif tag == "li":
-            self._flush()
-            counter = self.lists[-1] if self.lists else [0]
-            indent = "   " * max(len(self.lists) - 1, 0)
-            self.current.append(indent + (f"{counter[0]}. " if counter[0] else "- "))
-            if counter[0]:
-                counter[0] += 1
-        elif tag in _BLOCKS:
-            self._flush()
-            if tag[0] == "h" and tag[1:].isdigit():
-                self.current.append("**")
-        elif tag == "br":
-            self.current.append("\n")
-        elif tag in ("b", "strong"):
-            self.current.append("**")
-        elif tag in ("i", "em"):
-            self.current.append("*")
-        elif tag == "a":
-            href = (dict(attrs).get("href") or "").strip()
-            if href.lower().startswith(_LINK_SCHEMES):
-                self.current.append("[")
-                self.links.append(href)
-            else:
-                if href:
-                    self.dropped.append(f"link '{href}' not kept: only http, https and "
-                                        "mailto links are")
-                self.links.append(None)
+    def convert_br(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return " " if "_inline" in parent_tags else "\n"
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            if tag != "img":
-                self.skipping = max(self.skipping - 1, 0)
-            return
-        if self.skipping:
-            return
-        if tag in ("b", "strong"):
-            self.current.append("**")
-        elif tag in ("i", "em"):
-            self.current.append("*")
-        elif tag == "a" and self.links:
-            href = self.links.pop()
-            if href is not None:
-                self.current.append(f"]({href.replace(')', '%29').replace(' ', '%20')})")
-        elif tag in ("ul", "ol"):
-            self._flush()
-            if self.lists:
-                self.lists.pop()
-        elif tag == "blockquote":
-            self._flush()
-            self.quote = False
-        elif tag in _BLOCKS:
-            if tag[0] == "h" and tag[1:].isdigit():
-                self.current.append("**")
-            if tag != "li":
-                self._flush()
+    def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = text.strip()
+        if not text:
+            return "\n"
+        parent = el.parent
+        if parent is not None and parent.name == "ol":
+            start = parent.get("start")
+            first = int(start) if isinstance(start, str) and start.isdigit() else 1
+            bullet = f"{first + len(el.find_previous_siblings('li'))}. "
+        else:
+            bullet = "- "
+        return bullet + re.sub(r"\n(?=.)", "\n    ", text) + "\n"
 
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.current.append(_MD_SPECIAL.sub(r"\\\1", data.replace("\n", " ")))
+    def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = text.strip("\n")
+        return "\n\n" + re.sub(r"^(?=.)", "    ", text, flags=re.MULTILINE) + "\n\n" if text else ""
 
-    def result(self) -> tuple[list[str], list[str]]:
-        self._flush()
-        merged: list[str] = []
-        for block in self.blocks:  # list items stay together as one Markdown block
-            item = re.match(r"\s*(- |\d+\. )", block)
-            if merged and item and re.match(r"\s*(- |\d+\. )", merged[-1].split("\n")[-1]):
-                merged[-1] += "\n" + block
-            else:
-                merged.append(block)
-        return merged, self.dropped
+
+_CONVERTER = _Markdown()
 
 
 def html_to_markdown(html: str) -> tuple[list[str], list[str]]:
-    """HTML → Markdown paragraphs, and what could not be kept."""
-    converter = _Converter()
-    converter.feed(html)
-    converter.close()
-    return converter.result()
+    """HTML → Markdown paragraphs (a list or a quote is one), and what could not be kept."""
+    dropped: list[str] = []
+    markdown = _CONVERTER.convert_soup(_clean(html, dropped))
+    markdown = _NOT_A_LINK.sub(r"\1\\(", _SPACE_AT_BREAK.sub("", markdown))
+    blocks = _PARAGRAPH_BREAK.split(markdown.strip("\n"))
+    while blocks and blocks[0] in ("", "---"):  # a rule before the text separates nothing
+        blocks.pop(0)
+    while blocks and blocks[-1] in ("", "---"):
+        blocks.pop()
+    return blocks, dropped
 
 
 def html_to_text(html: str) -> str:
     """HTML → one line of plain text, for headlines, captions and groups."""
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
-    paragraphs, _ = html_to_markdown(html)
-    text = " ".join(paragraphs)
-    text = re.sub(r"\\([\\`*_\[\]<])", r"\1", text.replace("**", "").replace("*", ""))
-    return " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).split())
+    soup = _clean(html, [])
+    for tag in soup.find_all(_SPACED):
+        tag.insert_before(" ")
+        tag.insert_after(" ")
+    return " ".join(soup.get_text().split())

@@ -326,3 +326,130 @@ def test_formula_guard_of_events_csv_reads_back_as_written() -> None:
     result = convert(sheet, "sheet.csv")
     [imported] = result.events
     assert imported.data["title"] == "-40 % en un an"
+
+
+# --- what `frise import` says is what it does ------------------------------------------
+
+SHEET = ("Year,Month,Day,Headline,Text,Group,Media\n"
+         "2020,,,Alpha,<p>A.</p>,First group,\n"
+         "2021,,,Beta,<p>B.</p>,Second group,https://example.org/b.jpg\n")
+
+NOT_CARRIED_OVER_EXCEPT = ("Media kept as a link in the body", "is unknown to TimelineJS",
+                           "no Text: the summary repeats the headline")
+"""The notes about something carried over, only differently; all others are about a row
+or cell not carried over."""
+
+
+def sheet(tmp_path: Path, text: str = SHEET) -> Path:
+    path = tmp_path / "sheet.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def notes(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": note: " in line]
+
+
+def test_summary_counts_notes_about_what_is_not_carried_over(imported) -> None:
+    folder, code, out, err = imported
+    written = [line for line in out.splitlines() if line.endswith(".yaml")]
+    lost = [n for n in notes(err) if not any(s in n for s in NOT_CARRIED_OVER_EXCEPT)]
+    other = len(notes(err)) - len(lost)
+    assert lost and other
+    assert err.splitlines()[-1] == (f"imported {len(written)} events; {len(lost)} notes about "
+                                    f"rows or cells not carried over, {other} other notes")
+
+
+def test_dry_run_says_what_it_would_import(project) -> None:
+    folder = project({})
+    code, out, err = run("import", str(FIXTURE), "--dry-run", "-C", str(folder))
+    would = [line for line in out.splitlines() if line.startswith("would write ")]
+    assert len(would) == 32
+    assert err.splitlines()[-1].startswith("would import 32 events; ")
+    assert "imported" not in err.splitlines()[-1]
+
+
+def test_dry_run_does_not_promise_files_that_exist(imported) -> None:
+    folder = imported[0]
+    (folder / "content/events/1868-the-typewriter.yaml").unlink()
+    code, out, err = run("import", str(FIXTURE), "--dry-run", "-C", str(folder))
+    assert out.splitlines() == ["would write content/events/1868-the-typewriter.yaml"]
+    assert ("writing-history.csv:4:1: note: content/events/3200-bce-cuneiform-appears-in-uruk"
+            ".yaml exists already; the row would not be imported (frise never overwrites a "
+            "file)") in err
+    assert err.splitlines()[-1].startswith("would import 1 event; ")
+
+
+def test_a_row_not_imported_has_no_notes_on_how_it_was_carried(imported) -> None:
+    folder = imported[0]
+    code, out, err = run("import", str(FIXTURE), "-C", str(folder))
+    uruk = [n for n in notes(err) if n.startswith("writing-history.csv:4:")]
+    assert uruk == ["writing-history.csv:4:1: note: content/events/3200-bce-cuneiform-appears-"
+                    "in-uruk.yaml exists already; row not imported (frise never overwrites a "
+                    "file)"]  # not "Display Date ... not kept" nor "Media kept as a link"
+    assert err.splitlines()[-1] == (f"imported 0 events; {len(notes(err))} notes about rows "
+                                    "or cells not carried over")
+
+
+def test_an_event_file_in_yml_counts_as_existing(project, tmp_path: Path) -> None:
+    folder = project({"content/events/2020-alpha.yml": "title: Alpha\ndate: 2020\nsummary: A.\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 0, err
+    assert "content/events/2020-alpha.yml exists already; row not imported" in err
+    assert not (folder / "content/events/2020-alpha.yaml").exists()
+
+
+def test_tags_are_those_of_the_events_written(project, tmp_path: Path) -> None:
+    folder = project({"content/tags.yaml": "other:\n  label: Other\n",
+                      "content/events/2020-alpha.yaml":
+                      "title: Alpha\ndate: 2020\nsummary: A.\ntags: [other]\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 0, err
+    assert "added tags to content/tags.yaml: second-group" in err.splitlines()
+    tags = yaml.safe_load((folder / "content/tags.yaml").read_text(encoding="utf-8"))
+    assert set(tags) == {"other", "second-group"}  # not the group of the row not imported
+
+
+def test_dry_run_tells_the_tags_it_would_add(project, tmp_path: Path) -> None:
+    folder = project({"content/tags.yaml": "other:\n  label: Other\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "--dry-run", "-C", str(folder))
+    assert code == 0, err
+    assert "would add tags to content/tags.yaml: first-group, second-group" in err.splitlines()
+    assert (folder / "content/tags.yaml").read_text(encoding="utf-8") == (
+        "other:\n  label: Other\n")
+
+
+def test_an_unreadable_tags_yaml_stops_the_import_before_any_write(project, tmp_path: Path,
+                                                                   ) -> None:
+    folder = project({"content/tags.yaml": "a: [unclosed\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 1
+    assert err.splitlines()[-1] == "1 error; nothing was written"
+    assert err.splitlines()[0].startswith("content/tags.yaml:")
+    assert not (folder / "content/events").exists()  # true: nothing was written
+
+
+def test_quiet_dry_run_prints_nothing(project) -> None:
+    folder = project({})
+    code, out, err = run("import", str(FIXTURE), "--dry-run", "-q", "-C", str(folder))
+    assert (code, out, err) == (0, "", "")
+
+
+def test_a_failed_check_points_at_the_errors_not_only_the_files(project, tmp_path: Path) -> None:
+    folder = project({"content/events/old.yaml": "title: Old\ndate: 2020\nsummary: S.\n"
+                                                 "tags: [nowhere]\n",
+                      "content/tags.yaml": "elsewhere:\n  label: Elsewhere\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 1
+    assert "imported, but the project does not pass `frise check`:" in err
+    assert any(line.startswith("content/events/old.yaml:") for line in err.splitlines())
+    assert err.splitlines()[-1] == ("1 error; the 2 files imported are written; fix the "
+                                    "errors, then run `frise check`")
+
+
+def test_a_row_refused_has_no_note_on_how_it_would_be_carried() -> None:
+    result = convert("Year,Month,Day,Headline,Type\n2020,,5,,odd\n,,,Nameless,odd\n", "x.csv")
+    assert [n.message for n in result.notes] == [
+        "row not imported: no Headline (frise needs a title)",
+        "row 'Nameless' not imported: no usable date",
+    ]  # no "kept to the year", no "imported as an event"

@@ -23,8 +23,9 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 
+from ..build.pipeline import check
 from ..content.dates import DateError, PartialDate, parse_date
-from ..content.loader import Mapping, Scalar, Sequence, load_file, load_project
+from ..content.loader import Mapping, Scalar, Sequence, decode, load_file, load_project
 from ..content.slugs import slugify
 from ..errors import FriseError, SourceLocation, one_line
 from ..site.exports import CSV_COLUMNS
@@ -41,6 +42,9 @@ class Note:
 
     location: SourceLocation
     message: str
+    carried: bool = False
+    """True when what the note is about is in the event files, only carried differently
+    (or worth a look): not a row or cell lost."""
 
     def __str__(self) -> str:
         return f"{self.location}: note: {self.message}"
@@ -63,6 +67,28 @@ class ImportResult:
     """Tag slug → the Group's text, as written in the spreadsheet."""
     source: str = ""
     """The spreadsheet's name, as shown in notes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What `import_file` did or, on a dry run, would do."""
+
+    dry_run: bool
+    written: list[Path]
+    """The event files written (none on a dry run)."""
+    would_write: list[str]
+    """On a dry run, the files it would write, as `content/events/<id>.yaml`."""
+    notes: list[Note]
+    """About the rows and cells of the sheet, in its order."""
+    tags: list[str]
+    """The tags added to content/tags.yaml (on a dry run, that it would add)."""
+    problems: FriseError | None = None
+    """What `frise check` found in the project once the events were written."""
+
+    @property
+    def not_carried(self) -> int:
+        """How many notes are about a row or cell not carried over."""
+        return sum(not note.carried for note in self.notes)
 
 
 def _cell(row: dict[str, str], column: str) -> str:
@@ -140,7 +166,8 @@ def _media(row: dict[str, str], loc: SourceLocation, notes: list[Note]) -> str:
         notes.append(Note(loc, "Media is not a link (embedded code or a file name); not kept: "
                                "frise embeds no media"))
         return ""
-    notes.append(Note(loc, "Media kept as a link in the body: frise embeds no media"))
+    notes.append(Note(loc, "Media kept as a link in the body: frise embeds no media",
+                      carried=True))
     label = (caption or "Media").replace("[", "(").replace("]", ")")
     return f"[{label}]({media})" + (f" ({credit})" if credit else "")
 
@@ -211,16 +238,16 @@ def _row(row: dict[str, str], loc: SourceLocation, result: ImportResult,
         notes.append(Note(loc, f"era '{headline}' not imported: frise has no eras; a tag on "
                                "its events groups them instead"))
         return None
-    if kind:
-        notes.append(Note(loc, f"Type '{kind}' is unknown to TimelineJS; imported as an event"))
-    date = _date(row, "", notes, loc)
-    if date is None:
-        notes.append(Note(loc, f"row '{headline or '(no headline)'}' not imported: "
-                               "no usable date"))
-        return None
-    if not headline:
+    if not headline:  # before the date, whose notes would then be about nothing
         notes.append(Note(loc, "row not imported: no Headline (frise needs a title)"))
         return None
+    date = _date(row, "", notes, loc)
+    if date is None:
+        notes.append(Note(loc, f"row '{headline}' not imported: no usable date"))
+        return None
+    if kind:
+        notes.append(Note(loc, f"Type '{kind}' is unknown to TimelineJS; imported as an event",
+                          carried=True))
     display = html_to_text(_cell(row, "Display Date"))
     if display:
         date = _qualify(date, display)
@@ -241,7 +268,8 @@ def _row(row: dict[str, str], loc: SourceLocation, result: ImportResult,
         notes.append(Note(loc, f"Text: {what}"))
     media = _media(row, loc, notes)
     if not paragraphs:
-        notes.append(Note(loc, "no Text: the summary repeats the headline; rewrite it"))
+        notes.append(Note(loc, "no Text: the summary repeats the headline; rewrite it",
+                          carried=True))
         paragraphs = [headline]
     data: dict[str, object] = {"title": headline, "date": _Date(date.edtf)}
     if end is not None:
@@ -283,6 +311,82 @@ def event_text(data: dict[str, object]) -> str:
     return schema_line("event", 2) + body
 
 
+# --- the import: events and tags written, the project checked ------------------------
+
+def import_file(project: Path, csv_file: Path, dry_run: bool = False) -> ImportReport:
+    """The whole of `frise import`: one file a new event, never over an existing one; the
+    tags they use added to content/tags.yaml; then `frise check` on the project. A dry
+    run reads as much and writes nothing. Raises FriseError, having written nothing, when
+    the sheet cannot be read or the project cannot take it."""
+    result = convert(decode(csv_file.read_bytes(), csv_file.name), csv_file.name)
+    content = project / "content"
+    if not content.is_dir():
+        raise FriseError(f"no content/ folder in '{project}': run `frise init` first")
+    folder = content / "events"
+    tags_file = content / "tags.yaml"
+    taken: dict[int, Note] = {}  # line of each row not imported → why
+    fresh: list[Imported] = []
+    for event in result.events:
+        existing = next((folder / f"{event.id}{suffix}" for suffix in (".yaml", ".yml")
+                         if (folder / f"{event.id}{suffix}").exists()), None)
+        if existing is None:
+            fresh.append(event)
+        else:
+            taken[event.line] = _exists(result.source, event, existing.name, dry_run)
+    wanted = _tags(fresh, result)  # tags.yaml read before any write: if it cannot be, none
+    tags = list(missing_tags(tags_file, wanted)) if wanted else []
+    if dry_run:
+        return ImportReport(True, [], [f"content/events/{e.id}.yaml" for e in fresh],
+                            _notes(result, taken), tags)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    done: list[Imported] = []
+    for event in fresh:
+        path = folder / f"{event.id}.yaml"
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(event_text(event.data))
+        except FileExistsError:  # made since we looked
+            taken[event.line] = _exists(result.source, event, path.name, dry_run)
+            continue
+        written.append(path)
+        done.append(event)
+    if not written:
+        return ImportReport(False, [], [], _notes(result, taken), [])
+    install_schemas(project)
+    wanted = _tags(done, result)
+    added = add_tags(tags_file, wanted) if wanted else []
+    problems: FriseError | None = None
+    try:
+        check(project)
+    except FriseError as exc:
+        problems = exc
+    return ImportReport(False, written, [], _notes(result, taken), added, problems)
+
+
+def _exists(source: str, event: Imported, name: str, dry_run: bool) -> Note:
+    row = "the row would not be imported" if dry_run else "row not imported"
+    return Note(SourceLocation(source, event.line),
+                f"content/events/{name} exists already; {row} (frise never overwrites a file)")
+
+
+def _notes(result: ImportResult, taken: dict[int, Note]) -> list[Note]:
+    """The sheet's notes in its order; a row not imported because its file exists has that
+    one note, not those about how it would have been carried."""
+    kept = [note for note in result.notes if note.location.line not in taken]
+    return sorted(kept + list(taken.values()), key=lambda note: note.location.line)
+
+
+def _tags(events: list[Imported], result: ImportResult) -> dict[str, str]:
+    """The tags these events use, slug → the Group's text."""
+    used: dict[str, str] = {}
+    for event in events:
+        tags = event.data.get("tags")
+        for slug in tags if isinstance(tags, list) else ():
+            used[slug] = result.tags[slug]
+    return used
+
+
 def _free_tags(content: Path) -> set[str]:
     """The tags the project's events use while it has no tags.yaml."""
     used: set[str] = set()
@@ -293,44 +397,30 @@ def _free_tags(content: Path) -> set[str]:
     return used
 
 
+def missing_tags(tags_file: Path, tags: dict[str, str]) -> dict[str, str]:
+    """The tags that tags.yaml lacks, slug → label, in slug order. Without tags.yaml, also
+    the tags the project's events use freely, which must stay valid once it exists."""
+    if not tags_file.exists():
+        tags = {**{slug: slug for slug in _free_tags(tags_file.parent)}, **tags}
+        defined: set[str] = set()
+    else:
+        node = load_file(tags_file, "content/tags.yaml")
+        defined = set(node.entries) if isinstance(node, Mapping) else set()
+    return {slug: tags[slug] for slug in sorted(tags) if slug not in defined}
+
+
 def add_tags(tags_file: Path, tags: dict[str, str]) -> list[str]:
     """Appends the tags that tags.yaml lacks, creating it if need be: it keeps the groups'
     labels ('Politique étrangère'), which a slug alone would lose."""
-    if not tags_file.exists():  # the free tags events already use must stay valid
-        tags = {**{slug: slug for slug in _free_tags(tags_file.parent)}, **tags}
-        tags_file.write_text("", encoding="utf-8")
-    node = load_file(tags_file, tags_file.name)
-    defined = set(node.entries) if isinstance(node, Mapping) else set()
-    missing = [slug for slug in sorted(tags) if slug not in defined]
+    missing = missing_tags(tags_file, tags)
     if missing:
-        text = tags_file.read_text(encoding="utf-8")
+        text = tags_file.read_text(encoding="utf-8") if tags_file.exists() else ""
         lines = [] if text.endswith("\n") or not text else [""]
-        for slug in missing:
-            lines += [f"{slug}:", f"  label: {quoted(tags[slug])}"]
+        for slug, label in missing.items():
+            lines += [f"{slug}:", f"  label: {quoted(label)}"]
         with tags_file.open("a", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
-    return missing
-
-
-def write_events(project: Path, result: ImportResult) -> tuple[list[Path], list[Note]]:
-    """Writes one file an event, never over an existing one; returns the files and notes."""
-    folder = project / "content" / "events"
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    notes: list[Note] = []
-    for event in result.events:
-        path = folder / f"{event.id}.yaml"
-        try:
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(event_text(event.data))
-        except FileExistsError:
-            notes.append(Note(SourceLocation(result.source, event.line),
-                              f"content/events/{path.name} exists already; row not imported "
-                              "(frise never overwrites a file)"))
-            continue
-        written.append(path)
-    install_schemas(project)
-    return written, notes
+    return list(missing)
 
 
 # --- HTML of TimelineJS's cells → Markdown and plain text ----------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.commands import cli
-from generator.commands.importer import convert, html_to_markdown
+from generator.commands.importer import convert, html_to_markdown, html_to_text
+from generator.content.links import find_links
+from generator.site.markdown import MarkdownConverter
 
 FIXTURE = Path(__file__).parent / "fixtures" / "import" / "writing-history.csv"
 
@@ -192,9 +195,125 @@ def test_duplicate_headlines_get_distinct_ids() -> None:
     ('<a href="https://e.org/a_(b)">t</a>', ["[t](https://e.org/a_(b%29)"]),
     ("2 * 3 = [6]", ["2 \\* 3 = \\[6\\]"]),
     ("<strong>b</strong> <em>i</em>", ["**b** *i*"]),
+    # headings are bold paragraphs: an event's page has its own headings
+    ("<h2>Head <b>bold</b></h2><p>text</p>", ["**Head bold**", "text"]),
+    # Python-Markdown nests a list by four spaces, and keeps an ordered list's start
+    ("<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>", ["- a\n    - b\n- c"]),
+    ("<ol start='3'><li>c</li></ol>", ["3. c"]),
+    ("<ul><li><p>p1</p><p>p2</p></li></ul>", ["- p1\n\n    p2"]),
+    ("<blockquote><p>q1</p><p>q2</p></blockquote>", ["> q1\n>\n> q2"]),
+    ("<table><tr><th>h</th></tr><tr><td>a | b</td></tr></table>",
+     ["| h |\n| --- |\n| a \\| b |"]),
+    ("<pre>code\n  x</pre>", ["    code\n      x"]),
+    ("<code>a*b</code>", ["`a*b`"]),
+    ("<p>x</p><hr><p>y</p>", ["x", "---", "y"]),
+    ('<a href="https://x.org/">https://x.org/</a>', ["<https://x.org/>"]),
+    # text that Markdown would read as markup stays text
+    ("<p>1. not a list</p>", ["1\\. not a list"]),
+    ("<p># not a heading</p>", ["\\# not a heading"]),
+    ("<p>- not a bullet</p><p>> not a quote</p>", ["\\- not a bullet", "\\> not a quote"]),
+    ("a &lt;b&gt; c &amp; d &amp;amp; e", ["a &lt;b> c & d &amp;amp; e"]),
 ])
 def test_html_to_markdown(html: str, markdown: list[str]) -> None:
     assert html_to_markdown(html)[0] == markdown
+
+
+@pytest.mark.parametrize("html", [
+    "<p>An encyclopedia anyone can edit, &amp; it grows &lt;fast&gt;.</p>",
+    "<ul><li>one<ul><li>two</li></ul></li></ul><ol start='4'><li>four</li></ol>",
+    "<p># not a heading</p><p>1. not a list</p><p>- not a bullet</p><p>> not a quote</p>",
+    "2 * 3 = [6] and a_b and `c`",
+    "<h3>Heading</h3><blockquote>a quote</blockquote><pre>code\n  indented</pre>",
+    "a<br>b &lt;i&gt;not italic&lt;/i&gt;",
+])
+def test_markdown_renders_as_the_html_read(html: str) -> None:
+    """What the converter writes, frise renders back to the text and structure it read."""
+    blocks, _ = html_to_markdown(html)
+    rendered = MarkdownConverter().block("\n\n".join(blocks))
+    if "&amp;" in html:
+        assert "&amp; it grows &lt;fast&gt;." in rendered
+    if "<ul>" in html:
+        assert rendered.count("<ul>") == 2 and "<ol>" in rendered
+    if "not a heading" in html:
+        assert "<h1>" not in rendered and "<ol>" not in rendered
+        assert "<ul>" not in rendered and "<blockquote>" not in rendered
+        assert "<p># not a heading</p>" in rendered and "<p>1. not a list</p>" in rendered
+    if "2 * 3" in html:
+        assert "<p>2 * 3 = [6] and a_b and `c`</p>" in rendered
+    if "<h3>" in html:
+        assert "<strong>Heading</strong>" in rendered and "<blockquote>" in rendered
+        assert "<pre><code>code\n  indented" in rendered
+    if "not italic" in html:
+        assert "<em>" not in rendered and "&lt;i&gt;not italic&lt;/i&gt;" in rendered
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("html", [
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href=" java&#x09;script:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="//evil.example/">x</a>',
+    "&lt;javascript:alert(1)&gt;",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "[x](javascript:alert(1)) ![y](https://evil.example/y.png)",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)><script>alert(1)</script></svg>",
+    "<iframe src='https://evil.example/'></iframe>",
+    "<p onclick='alert(1)'>text</p>",
+    '<a href="https://ok.example/" onclick="alert(1)" title="t">x</a>',
+    '<a href="https://ok.example/a)(javascript:alert(1)">x</a>',
+    '<a href="https://ok.example/a b"onmouseover=alert(1)>x</a>',
+    "<object data='x.swf'></object><embed src='x.swf'><video src=x></video>",
+    "<style>body{display:none}</style><noscript><img src=x></noscript>",
+])
+def test_nothing_unsafe_reaches_the_markdown(html: str) -> None:
+    """Links only to http, https and mailto, no media, no script, no attribute but href:
+    in the Markdown written (as frise's checks read it) and in the page made from it."""
+    blocks, _ = html_to_markdown(html)
+    text = "\n\n".join(blocks)
+    for target, _ in find_links(text):
+        assert target.startswith(("https://", "http://", "mailto:")), target
+    raw = _Tags()
+    raw.feed(text)  # no raw HTML at all in the Markdown
+    assert raw.found == []
+    page = _Tags()
+    page.feed(MarkdownConverter().block(text))
+    for tag, attrs in page.found:
+        assert tag in ("p", "a", "strong", "em", "br"), tag
+        assert set(attrs) <= {"href", "rel"}, attrs
+        assert str(attrs.get("href", "https:")).startswith(("https:", "http:", "mailto:"))
+
+
+def test_dropped_html_is_reported() -> None:
+    _, dropped = html_to_markdown('<img src=x><a href="#top">top</a><svg><script></script>'
+                                  "</svg>")
+    assert dropped == ["<img> not kept: frise keeps text, not embedded media",
+                       "link '#top' not kept: only http, https and mailto links are",
+                       "<svg> not kept: frise keeps text, not embedded media",
+                       "<script> not kept: frise keeps text, not embedded media"]
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    ("<b>2 * 3</b> [x]", "2 * 3 [x]"),
+    ("The <i>Relation</i> &amp; more", "The Relation & more"),
+    ("<h2>A</h2><p>B</p>", "A B"),
+    ("a<br>b", "a b"),
+    ("<p>x<script>alert(1)</script></p>", "x"),
+    ('<a href="javascript:alert(1)">Read</a> it', "Read it"),
+])
+def test_html_to_text(html: str, text: str) -> None:
+    assert html_to_text(html) == text
 
 
 def test_formula_guard_of_events_csv_reads_back_as_written() -> None:
@@ -207,3 +326,130 @@ def test_formula_guard_of_events_csv_reads_back_as_written() -> None:
     result = convert(sheet, "sheet.csv")
     [imported] = result.events
     assert imported.data["title"] == "-40 % en un an"
+
+
+# --- what `frise import` says is what it does ------------------------------------------
+
+SHEET = ("Year,Month,Day,Headline,Text,Group,Media\n"
+         "2020,,,Alpha,<p>A.</p>,First group,\n"
+         "2021,,,Beta,<p>B.</p>,Second group,https://example.org/b.jpg\n")
+
+NOT_CARRIED_OVER_EXCEPT = ("Media kept as a link in the body", "is unknown to TimelineJS",
+                           "no Text: the summary repeats the headline")
+"""The notes about something carried over, only differently; all others are about a row
+or cell not carried over."""
+
+
+def sheet(tmp_path: Path, text: str = SHEET) -> Path:
+    path = tmp_path / "sheet.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def notes(err: str) -> list[str]:
+    return [line for line in err.splitlines() if ": note: " in line]
+
+
+def test_summary_counts_notes_about_what_is_not_carried_over(imported) -> None:
+    folder, code, out, err = imported
+    written = [line for line in out.splitlines() if line.endswith(".yaml")]
+    lost = [n for n in notes(err) if not any(s in n for s in NOT_CARRIED_OVER_EXCEPT)]
+    other = len(notes(err)) - len(lost)
+    assert lost and other
+    assert err.splitlines()[-1] == (f"imported {len(written)} events; {len(lost)} notes about "
+                                    f"rows or cells not carried over, {other} other notes")
+
+
+def test_dry_run_says_what_it_would_import(project) -> None:
+    folder = project({})
+    code, out, err = run("import", str(FIXTURE), "--dry-run", "-C", str(folder))
+    would = [line for line in out.splitlines() if line.startswith("would write ")]
+    assert len(would) == 32
+    assert err.splitlines()[-1].startswith("would import 32 events; ")
+    assert "imported" not in err.splitlines()[-1]
+
+
+def test_dry_run_does_not_promise_files_that_exist(imported) -> None:
+    folder = imported[0]
+    (folder / "content/events/1868-the-typewriter.yaml").unlink()
+    code, out, err = run("import", str(FIXTURE), "--dry-run", "-C", str(folder))
+    assert out.splitlines() == ["would write content/events/1868-the-typewriter.yaml"]
+    assert ("writing-history.csv:4:1: note: content/events/3200-bce-cuneiform-appears-in-uruk"
+            ".yaml exists already; the row would not be imported (frise never overwrites a "
+            "file)") in err
+    assert err.splitlines()[-1].startswith("would import 1 event; ")
+
+
+def test_a_row_not_imported_has_no_notes_on_how_it_was_carried(imported) -> None:
+    folder = imported[0]
+    code, out, err = run("import", str(FIXTURE), "-C", str(folder))
+    uruk = [n for n in notes(err) if n.startswith("writing-history.csv:4:")]
+    assert uruk == ["writing-history.csv:4:1: note: content/events/3200-bce-cuneiform-appears-"
+                    "in-uruk.yaml exists already; row not imported (frise never overwrites a "
+                    "file)"]  # not "Display Date ... not kept" nor "Media kept as a link"
+    assert err.splitlines()[-1] == (f"imported 0 events; {len(notes(err))} notes about rows "
+                                    "or cells not carried over")
+
+
+def test_an_event_file_in_yml_counts_as_existing(project, tmp_path: Path) -> None:
+    folder = project({"content/events/2020-alpha.yml": "title: Alpha\ndate: 2020\nsummary: A.\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 0, err
+    assert "content/events/2020-alpha.yml exists already; row not imported" in err
+    assert not (folder / "content/events/2020-alpha.yaml").exists()
+
+
+def test_tags_are_those_of_the_events_written(project, tmp_path: Path) -> None:
+    folder = project({"content/tags.yaml": "other:\n  label: Other\n",
+                      "content/events/2020-alpha.yaml":
+                      "title: Alpha\ndate: 2020\nsummary: A.\ntags: [other]\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 0, err
+    assert "added tags to content/tags.yaml: second-group" in err.splitlines()
+    tags = yaml.safe_load((folder / "content/tags.yaml").read_text(encoding="utf-8"))
+    assert set(tags) == {"other", "second-group"}  # not the group of the row not imported
+
+
+def test_dry_run_tells_the_tags_it_would_add(project, tmp_path: Path) -> None:
+    folder = project({"content/tags.yaml": "other:\n  label: Other\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "--dry-run", "-C", str(folder))
+    assert code == 0, err
+    assert "would add tags to content/tags.yaml: first-group, second-group" in err.splitlines()
+    assert (folder / "content/tags.yaml").read_text(encoding="utf-8") == (
+        "other:\n  label: Other\n")
+
+
+def test_an_unreadable_tags_yaml_stops_the_import_before_any_write(project, tmp_path: Path,
+                                                                   ) -> None:
+    folder = project({"content/tags.yaml": "a: [unclosed\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 1
+    assert err.splitlines()[-1] == "1 error; nothing was written"
+    assert err.splitlines()[0].startswith("content/tags.yaml:")
+    assert not (folder / "content/events").exists()  # true: nothing was written
+
+
+def test_quiet_dry_run_prints_nothing(project) -> None:
+    folder = project({})
+    code, out, err = run("import", str(FIXTURE), "--dry-run", "-q", "-C", str(folder))
+    assert (code, out, err) == (0, "", "")
+
+
+def test_a_failed_check_points_at_the_errors_not_only_the_files(project, tmp_path: Path) -> None:
+    folder = project({"content/events/old.yaml": "title: Old\ndate: 2020\nsummary: S.\n"
+                                                 "tags: [nowhere]\n",
+                      "content/tags.yaml": "elsewhere:\n  label: Elsewhere\n"})
+    code, out, err = run("import", str(sheet(tmp_path)), "-C", str(folder))
+    assert code == 1
+    assert "imported, but the project does not pass `frise check`:" in err
+    assert any(line.startswith("content/events/old.yaml:") for line in err.splitlines())
+    assert err.splitlines()[-1] == ("1 error; the 2 files imported are written; fix the "
+                                    "errors, then run `frise check`")
+
+
+def test_a_row_refused_has_no_note_on_how_it_would_be_carried() -> None:
+    result = convert("Year,Month,Day,Headline,Type\n2020,,5,,odd\n,,,Nameless,odd\n", "x.csv")
+    assert [n.message for n in result.notes] == [
+        "row not imported: no Headline (frise needs a title)",
+        "row 'Nameless' not imported: no usable date",
+    ]  # no "kept to the year", no "imported as an event"

@@ -308,41 +308,29 @@ def import_(csv_file: Path, project: Path, dry_run: bool, quiet: bool, verbose: 
     Example:
       frise import "My timeline - od1.csv" --project my-timeline
     """
-    from ..build import pipeline as builder
-    from ..content.loader import decode
     from . import importer
 
     try:
-        result = importer.convert(decode(csv_file.read_bytes(), csv_file.name), csv_file.name)
-        if not (project / "content").is_dir():
-            raise FriseError(f"no content/ folder in '{project}': run `frise init` first")
-        if dry_run:
-            written: list[Path] = []
-            notes = list(result.notes)
-            for event in result.events:
-                click.echo(f"would write content/events/{event.id}.yaml")
-        else:
-            written, more = importer.write_events(project, result)
-            notes = result.notes + more
-            tags_file = project / "content" / "tags.yaml"
-            if written and result.tags:  # without tags.yaml the groups' labels would be lost
-                added = importer.add_tags(tags_file, result.tags)
-                if added and not quiet:
-                    click.echo(f"added tags to content/tags.yaml: {', '.join(added)}", err=True)
+        report = importer.import_file(project, csv_file, dry_run)
     except FriseError as exc:
         _fail(exc)
         return
-    for path in written if not quiet else ():
-        click.echo(shown_path(path))
-    for note in notes if not quiet else ():
-        click.echo(str(note), err=True)
     if not quiet:
-        click.echo(f"imported {count(len(written), 'event')}; {count(len(notes), 'note')} "
-                   "about rows or cells not carried over", err=True)
-    if written:
-        try:
-            builder.check(project)
-        except FriseError as exc:
-            click.echo("imported, but the project does not pass `frise check`:", err=True)
-            _fail(exc, outcome=f"the {count(len(written), 'file')} imported are written; "
-                  "fix them, then run `frise check`")
+        if report.tags:
+            done = "would add" if dry_run else "added"
+            click.echo(f"{done} tags to content/tags.yaml: {', '.join(report.tags)}", err=True)
+        for name in report.would_write:
+            click.echo(f"would write {name}")
+        for path in report.written:
+            click.echo(shown_path(path))
+        for note in report.notes:
+            click.echo(str(note), err=True)
+        events = count(len(report.would_write if dry_run else report.written), "event")
+        other = len(report.notes) - report.not_carried
+        click.echo(f"{'would import' if dry_run else 'imported'} {events}; "
+                   f"{count(report.not_carried, 'note')} about rows or cells not carried over"
+                   + (f", {count(other, 'other note')}" if other else ""), err=True)
+    if report.problems is not None:
+        click.echo("imported, but the project does not pass `frise check`:", err=True)
+        _fail(report.problems, outcome=f"the {count(len(report.written), 'file')} imported "
+              "are written; fix the errors, then run `frise check`")

@@ -5,7 +5,9 @@ TimelineJS writes BCE years as negative numbers and shows `-500` as "500 BCE"
 astronomical year `-0499`. Year 0 does not exist in that count and is refused.
 A row is never dropped silently: what cannot be carried (the title row, eras,
 times of day, display dates, embedded media, backgrounds) is reported with its
-line in the spreadsheet.
+line in the spreadsheet. HTML in cells becomes Markdown through markdownify, fitted
+to Python-Markdown, which renders it, and to frise's rule that no unsafe link or
+embedded media reaches the site.
 """
 
 from __future__ import annotations
@@ -14,20 +16,21 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
+from bs4 import BeautifulSoup, Tag
+from markdownify import MarkdownConverter
 
+from ..build.pipeline import check
 from ..content.dates import DateError, PartialDate, parse_date
-from ..content.loader import Mapping, Scalar, Sequence, load_file, load_project
+from ..content.loader import Mapping, Scalar, Sequence, decode, load_file, load_project
 from ..content.slugs import slugify
-from ..errors import FriseError, SourceLocation
+from ..errors import FriseError, SourceLocation, one_line
+from ..site.exports import CSV_COLUMNS
 from .scaffold import event_id, install_schemas, quoted, schema_line
 
-COLUMNS = ("Year", "Month", "Day", "Time", "End Year", "End Month", "End Day", "End Time",
-           "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
-           "Media Thumbnail", "Type", "Group", "Background")
 _APPROX = re.compile(r"\b(c\.|ca\.|circa|about|around|approx\w*|vers|env\.|environ)|~",
                      re.IGNORECASE)
 _URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
@@ -39,6 +42,9 @@ class Note:
 
     location: SourceLocation
     message: str
+    carried: bool = False
+    """True when what the note is about is in the event files, only carried differently
+    (or worth a look): not a row or cell lost."""
 
     def __str__(self) -> str:
         return f"{self.location}: note: {self.message}"
@@ -61,6 +67,28 @@ class ImportResult:
     """Tag slug → the Group's text, as written in the spreadsheet."""
     source: str = ""
     """The spreadsheet's name, as shown in notes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What `import_file` did or, on a dry run, would do."""
+
+    dry_run: bool
+    written: list[Path]
+    """The event files written (none on a dry run)."""
+    would_write: list[str]
+    """On a dry run, the files it would write, as `content/events/<id>.yaml`."""
+    notes: list[Note]
+    """About the rows and cells of the sheet, in its order."""
+    tags: list[str]
+    """The tags added to content/tags.yaml (on a dry run, that it would add)."""
+    problems: FriseError | None = None
+    """What `frise check` found in the project once the events were written."""
+
+    @property
+    def not_carried(self) -> int:
+        """How many notes are about a row or cell not carried over."""
+        return sum(not note.carried for note in self.notes)
 
 
 def _cell(row: dict[str, str], column: str) -> str:
@@ -138,7 +166,8 @@ def _media(row: dict[str, str], loc: SourceLocation, notes: list[Note]) -> str:
         notes.append(Note(loc, "Media is not a link (embedded code or a file name); not kept: "
                                "frise embeds no media"))
         return ""
-    notes.append(Note(loc, "Media kept as a link in the body: frise embeds no media"))
+    notes.append(Note(loc, "Media kept as a link in the body: frise embeds no media",
+                      carried=True))
     label = (caption or "Media").replace("[", "(").replace("]", ")")
     return f"[{label}]({media})" + (f" ({credit})" if credit else "")
 
@@ -157,9 +186,9 @@ def read_rows(text: str, display: str = "",
         found = ", ".join(f"'{h.strip()}'" for h in header if h.strip()) or "none"
         raise FriseError(f"not a TimelineJS spreadsheet: it has no column "
                          f"{' or '.join(missing)}; its first row holds {found}, where a "
-                         f"TimelineJS sheet has {', '.join(COLUMNS)}",
+                         f"TimelineJS sheet has {', '.join(CSV_COLUMNS)}",
                          SourceLocation(display, 1))
-    known = {c.lower() for c in COLUMNS}
+    known = {c.lower() for c in CSV_COLUMNS}
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
     rows, lines = [], []
     line = reader.line_num
@@ -209,16 +238,16 @@ def _row(row: dict[str, str], loc: SourceLocation, result: ImportResult,
         notes.append(Note(loc, f"era '{headline}' not imported: frise has no eras; a tag on "
                                "its events groups them instead"))
         return None
-    if kind:
-        notes.append(Note(loc, f"Type '{kind}' is unknown to TimelineJS; imported as an event"))
-    date = _date(row, "", notes, loc)
-    if date is None:
-        notes.append(Note(loc, f"row '{headline or '(no headline)'}' not imported: "
-                               "no usable date"))
-        return None
-    if not headline:
+    if not headline:  # before the date, whose notes would then be about nothing
         notes.append(Note(loc, "row not imported: no Headline (frise needs a title)"))
         return None
+    date = _date(row, "", notes, loc)
+    if date is None:
+        notes.append(Note(loc, f"row '{headline}' not imported: no usable date"))
+        return None
+    if kind:
+        notes.append(Note(loc, f"Type '{kind}' is unknown to TimelineJS; imported as an event",
+                          carried=True))
     display = html_to_text(_cell(row, "Display Date"))
     if display:
         date = _qualify(date, display)
@@ -239,7 +268,8 @@ def _row(row: dict[str, str], loc: SourceLocation, result: ImportResult,
         notes.append(Note(loc, f"Text: {what}"))
     media = _media(row, loc, notes)
     if not paragraphs:
-        notes.append(Note(loc, "no Text: the summary repeats the headline; rewrite it"))
+        notes.append(Note(loc, "no Text: the summary repeats the headline; rewrite it",
+                          carried=True))
         paragraphs = [headline]
     data: dict[str, object] = {"title": headline, "date": _Date(date.edtf)}
     if end is not None:
@@ -281,6 +311,82 @@ def event_text(data: dict[str, object]) -> str:
     return schema_line("event", 2) + body
 
 
+# --- the import: events and tags written, the project checked ------------------------
+
+def import_file(project: Path, csv_file: Path, dry_run: bool = False) -> ImportReport:
+    """The whole of `frise import`: one file a new event, never over an existing one; the
+    tags they use added to content/tags.yaml; then `frise check` on the project. A dry
+    run reads as much and writes nothing. Raises FriseError, having written nothing, when
+    the sheet cannot be read or the project cannot take it."""
+    result = convert(decode(csv_file.read_bytes(), csv_file.name), csv_file.name)
+    content = project / "content"
+    if not content.is_dir():
+        raise FriseError(f"no content/ folder in '{project}': run `frise init` first")
+    folder = content / "events"
+    tags_file = content / "tags.yaml"
+    taken: dict[int, Note] = {}  # line of each row not imported → why
+    fresh: list[Imported] = []
+    for event in result.events:
+        existing = next((folder / f"{event.id}{suffix}" for suffix in (".yaml", ".yml")
+                         if (folder / f"{event.id}{suffix}").exists()), None)
+        if existing is None:
+            fresh.append(event)
+        else:
+            taken[event.line] = _exists(result.source, event, existing.name, dry_run)
+    wanted = _tags(fresh, result)  # tags.yaml read before any write: if it cannot be, none
+    tags = list(missing_tags(tags_file, wanted)) if wanted else []
+    if dry_run:
+        return ImportReport(True, [], [f"content/events/{e.id}.yaml" for e in fresh],
+                            _notes(result, taken), tags)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    done: list[Imported] = []
+    for event in fresh:
+        path = folder / f"{event.id}.yaml"
+        try:
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(event_text(event.data))
+        except FileExistsError:  # made since we looked
+            taken[event.line] = _exists(result.source, event, path.name, dry_run)
+            continue
+        written.append(path)
+        done.append(event)
+    if not written:
+        return ImportReport(False, [], [], _notes(result, taken), [])
+    install_schemas(project)
+    wanted = _tags(done, result)
+    added = add_tags(tags_file, wanted) if wanted else []
+    problems: FriseError | None = None
+    try:
+        check(project)
+    except FriseError as exc:
+        problems = exc
+    return ImportReport(False, written, [], _notes(result, taken), added, problems)
+
+
+def _exists(source: str, event: Imported, name: str, dry_run: bool) -> Note:
+    row = "the row would not be imported" if dry_run else "row not imported"
+    return Note(SourceLocation(source, event.line),
+                f"content/events/{name} exists already; {row} (frise never overwrites a file)")
+
+
+def _notes(result: ImportResult, taken: dict[int, Note]) -> list[Note]:
+    """The sheet's notes in its order; a row not imported because its file exists has that
+    one note, not those about how it would have been carried."""
+    kept = [note for note in result.notes if note.location.line not in taken]
+    return sorted(kept + list(taken.values()), key=lambda note: note.location.line)
+
+
+def _tags(events: list[Imported], result: ImportResult) -> dict[str, str]:
+    """The tags these events use, slug → the Group's text."""
+    used: dict[str, str] = {}
+    for event in events:
+        tags = event.data.get("tags")
+        for slug in tags if isinstance(tags, list) else ():
+            used[slug] = result.tags[slug]
+    return used
+
+
 def _free_tags(content: Path) -> set[str]:
     """The tags the project's events use while it has no tags.yaml."""
     used: set[str] = set()
@@ -291,176 +397,148 @@ def _free_tags(content: Path) -> set[str]:
     return used
 
 
+def missing_tags(tags_file: Path, tags: dict[str, str]) -> dict[str, str]:
+    """The tags that tags.yaml lacks, slug → label, in slug order. Without tags.yaml, also
+    the tags the project's events use freely, which must stay valid once it exists."""
+    if not tags_file.exists():
+        tags = {**{slug: slug for slug in _free_tags(tags_file.parent)}, **tags}
+        defined: set[str] = set()
+    else:
+        node = load_file(tags_file, "content/tags.yaml")
+        defined = set(node.entries) if isinstance(node, Mapping) else set()
+    return {slug: tags[slug] for slug in sorted(tags) if slug not in defined}
+
+
 def add_tags(tags_file: Path, tags: dict[str, str]) -> list[str]:
     """Appends the tags that tags.yaml lacks, creating it if need be: it keeps the groups'
     labels ('Politique étrangère'), which a slug alone would lose."""
-    if not tags_file.exists():  # the free tags events already use must stay valid
-        tags = {**{slug: slug for slug in _free_tags(tags_file.parent)}, **tags}
-        tags_file.write_text("", encoding="utf-8")
-    node = load_file(tags_file, tags_file.name)
-    defined = set(node.entries) if isinstance(node, Mapping) else set()
-    missing = [slug for slug in sorted(tags) if slug not in defined]
+    missing = missing_tags(tags_file, tags)
     if missing:
-        text = tags_file.read_text(encoding="utf-8")
+        text = tags_file.read_text(encoding="utf-8") if tags_file.exists() else ""
         lines = [] if text.endswith("\n") or not text else [""]
-        for slug in missing:
-            lines += [f"{slug}:", f"  label: {quoted(tags[slug])}"]
+        for slug, label in missing.items():
+            lines += [f"{slug}:", f"  label: {quoted(label)}"]
         with tags_file.open("a", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
-    return missing
+    return list(missing)
 
 
-def write_events(project: Path, result: ImportResult) -> tuple[list[Path], list[Note]]:
-    """Writes one file an event, never over an existing one; returns the files and notes."""
-    folder = project / "content" / "events"
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    notes: list[Note] = []
-    for event in result.events:
-        path = folder / f"{event.id}.yaml"
-        try:
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(event_text(event.data))
-        except FileExistsError:
-            notes.append(Note(SourceLocation(result.source, event.line),
-                              f"content/events/{path.name} exists already; row not imported "
-                              "(frise never overwrites a file)"))
-            continue
-        written.append(path)
-    install_schemas(project)
-    return written, notes
+# --- HTML of TimelineJS's cells → Markdown and plain text ----------------------------
 
-
-# --- HTML of TimelineJS's Text column → Markdown -------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
-_BLOCKS = frozenset({"p", "div", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5",
-                     "h6", "table", "tr"})
-_SKIP = frozenset({"script", "style", "iframe", "object", "embed", "video", "audio", "img",
-                   "svg", "noscript"})
+_MEDIA = ("script", "style", "iframe", "object", "embed", "video", "audio", "img", "svg",
+          "noscript")
+"""Not text: dropped with all they hold, and reported."""
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
+_HEADING = re.compile(r"h[1-6]\Z")
+_URL_BREAKS = re.compile(r"[\s)<>]")
+"""What would end a Markdown link's target early."""
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])")
+_BLOCK_MARK = re.compile(r"\A(\s*)(#|>|\+(?=\s|\Z)|-(?=\s|-*\s*\Z))")
+_LIST_NUMBER = re.compile(r"\A(\s*\d+)\.(?=\s|\Z)")
+"""A text that would make a heading, quote, list or rule where it starts a line."""
+_SPACE_AT_BREAK = re.compile(r"[ \t]+(?=\n|\Z)|(?<=\n) (?=\S)")
+"""Spaces left at the ends of a line (the one after a `<br>`, say); never meaningful."""
+_PARAGRAPH_BREAK = re.compile(r"\n{2,}(?=\S)")
+_NOT_A_LINK = re.compile(r"((?<!\\)(?:\\\\)*\\\])\(")
+r"""A text's '[a](b)', escaped: Python-Markdown makes no link of it, but frise's link
+check would read one in `\](`, so its '(' is escaped too."""
+_SPACED = ("p", "div", "br", "li", "blockquote", "tr", "td", "th", "dt", "dd", "pre", "hr",
+           "table", "ul", "ol")
 
 
-class _Converter(HTMLParser):
-    """The few tags TimelineJS editors use (p, br, a, b/strong, i/em, lists, headings);
-    other tags keep their text; media and scripts are dropped and reported."""
+def _clean(html: str, dropped: list[str]) -> BeautifulSoup:
+    """The HTML cut down to what an event's Markdown may carry: no media or scripts, links
+    to http(s) and mailto only (the others keep their text), headings as bold paragraphs
+    (an event's page has its own headings). What is lost is told in `dropped`."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag, name in [(tag, tag.name) for tag in soup.find_all([*_MEDIA, "a"])]:
+        if name in _MEDIA:
+            dropped.append(f"<{name}> not kept: frise keeps text, not embedded media")
+            if not tag.decomposed:  # not inside one dropped already
+                tag.decompose()
+            continue
+        if tag.decomposed:
+            continue
+        href = tag.get("href")
+        href = href.strip() if isinstance(href, str) else ""
+        if href.lower().startswith(_LINK_SCHEMES):
+            tag.attrs = {"href": _URL_BREAKS.sub(lambda m: quote(m.group()), href)}
+            continue
+        if href:
+            dropped.append(f"link '{one_line(href)}' not kept: only http, https and mailto "
+                           "links are")
+        tag.unwrap()
+    for heading in soup.find_all(_HEADING):
+        for bold in heading.find_all(("b", "strong")):
+            bold.unwrap()
+        heading.name = "strong"
+        heading.wrap(soup.new_tag("p"))
+    for term in soup.find_all(("dt", "dd")):  # Python-Markdown has no definition lists
+        term.name = "p"
+    return soup
+
+
+class _Markdown(MarkdownConverter):
+    """markdownify, fitted to Python-Markdown, which renders frise's texts: only the escapes
+    it knows, lists nested by four spaces, `<br>` as a line break within the paragraph,
+    `<pre>` as an indented block (it has no fences)."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.current: list[str] = []
-        self.lists: list[list[int]] = []  # one counter an open list; [0] for <ul>
-        self.links: list[str | None] = []
-        self.skipping = 0
-        self.dropped: list[str] = []
-        self.quote = False
+        super().__init__(bullets="-", strong_em_symbol="*", wrap=True, wrap_width=None,
+                         strip=["del", "s"])  # no strikethrough in Python-Markdown: text kept
 
-    def _flush(self) -> None:
-        text = re.sub(r"[ \t]+", " ", "".join(self.current)).strip()
-        text = "\n".join(line.strip() for line in text.split("\n")).strip()
-        if text:
-            self.blocks.append(("> " + text.replace("\n", "\n> ")) if self.quote else text)
-        self.current = []
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        text = _MD_SPECIAL.sub(r"\\\1", text)
+        text = _ENTITY.sub("&amp;", text)  # '&amp;' written out stays '&amp;'
+        text = _RAW_HTML.sub("&lt;", text)  # '\<' is no escape to Python-Markdown
+        text = _LIST_NUMBER.sub(r"\1\\.", _BLOCK_MARK.sub(r"\1\\\2", text))
+        return text.replace("|", "\\|") if parent_tags & {"td", "th"} else text
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self.dropped.append(f"<{tag}> not kept: frise keeps text, not embedded media")
-            if tag not in ("img",):
-                self.skipping += 1
-            return
-        if self.skipping:
-            return
-        if tag == "blockquote":
-            self._flush()
-            self.quote = True
-        elif tag in ("ul", "ol"):
-            self._flush()
-            self.lists.append([0] if tag == "ul" else [1])
-        elif tag == "li":
-            self._flush()
-            counter = self.lists[-1] if self.lists else [0]
-            indent = "   " * max(len(self.lists) - 1, 0)
-            self.current.append(indent + (f"{counter[0]}. " if counter[0] else "- "))
-            if counter[0]:
-                counter[0] += 1
-        elif tag in _BLOCKS:
-            self._flush()
-            if tag[0] == "h" and tag[1:].isdigit():
-                self.current.append("**")
-        elif tag == "br":
-            self.current.append("\n")
-        elif tag in ("b", "strong"):
-            self.current.append("**")
-        elif tag in ("i", "em"):
-            self.current.append("*")
-        elif tag == "a":
-            href = (dict(attrs).get("href") or "").strip()
-            if href.lower().startswith(_LINK_SCHEMES):
-                self.current.append("[")
-                self.links.append(href)
-            else:
-                if href:
-                    self.dropped.append(f"link '{href}' not kept: only http, https and "
-                                        "mailto links are")
-                self.links.append(None)
+    def convert_br(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return " " if "_inline" in parent_tags else "\n"
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            if tag != "img":
-                self.skipping = max(self.skipping - 1, 0)
-            return
-        if self.skipping:
-            return
-        if tag in ("b", "strong"):
-            self.current.append("**")
-        elif tag in ("i", "em"):
-            self.current.append("*")
-        elif tag == "a" and self.links:
-            href = self.links.pop()
-            if href is not None:
-                self.current.append(f"]({href.replace(')', '%29').replace(' ', '%20')})")
-        elif tag in ("ul", "ol"):
-            self._flush()
-            if self.lists:
-                self.lists.pop()
-        elif tag == "blockquote":
-            self._flush()
-            self.quote = False
-        elif tag in _BLOCKS:
-            if tag[0] == "h" and tag[1:].isdigit():
-                self.current.append("**")
-            if tag != "li":
-                self._flush()
+    def convert_li(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = text.strip()
+        if not text:
+            return "\n"
+        parent = el.parent
+        if parent is not None and parent.name == "ol":
+            start = parent.get("start")
+            first = int(start) if isinstance(start, str) and start.isdigit() else 1
+            bullet = f"{first + len(el.find_previous_siblings('li'))}. "
+        else:
+            bullet = "- "
+        return bullet + re.sub(r"\n(?=.)", "\n    ", text) + "\n"
 
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.current.append(_MD_SPECIAL.sub(r"\\\1", data.replace("\n", " ")))
+    def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        text = text.strip("\n")
+        return "\n\n" + re.sub(r"^(?=.)", "    ", text, flags=re.MULTILINE) + "\n\n" if text else ""
 
-    def result(self) -> tuple[list[str], list[str]]:
-        self._flush()
-        merged: list[str] = []
-        for block in self.blocks:  # list items stay together as one Markdown block
-            item = re.match(r"\s*(- |\d+\. )", block)
-            if merged and item and re.match(r"\s*(- |\d+\. )", merged[-1].split("\n")[-1]):
-                merged[-1] += "\n" + block
-            else:
-                merged.append(block)
-        return merged, self.dropped
+
+_CONVERTER = _Markdown()
 
 
 def html_to_markdown(html: str) -> tuple[list[str], list[str]]:
-    """HTML → Markdown paragraphs, and what could not be kept."""
-    converter = _Converter()
-    converter.feed(html)
-    converter.close()
-    return converter.result()
+    """HTML → Markdown paragraphs (a list or a quote is one), and what could not be kept."""
+    dropped: list[str] = []
+    markdown = _CONVERTER.convert_soup(_clean(html, dropped))
+    markdown = _NOT_A_LINK.sub(r"\1\\(", _SPACE_AT_BREAK.sub("", markdown))
+    blocks = _PARAGRAPH_BREAK.split(markdown.strip("\n"))
+    while blocks and blocks[0] in ("", "---"):  # a rule before the text separates nothing
+        blocks.pop(0)
+    while blocks and blocks[-1] in ("", "---"):
+        blocks.pop()
+    return blocks, dropped
 
 
 def html_to_text(html: str) -> str:
     """HTML → one line of plain text, for headlines, captions and groups."""
     if "<" not in html and "&" not in html:
         return " ".join(html.split())
-    paragraphs, _ = html_to_markdown(html)
-    text = " ".join(paragraphs)
-    text = re.sub(r"\\([\\`*_\[\]<])", r"\1", text.replace("**", "").replace("*", ""))
-    return " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).split())
+    soup = _clean(html, [])
+    for tag in soup.find_all(_SPACED):
+        tag.insert_before(" ")
+        tag.insert_after(" ")
+    return " ".join(soup.get_text().split())

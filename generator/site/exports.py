@@ -29,7 +29,8 @@ CSV_COLUMNS = (
     "Display Date", "Headline", "Text", "Media", "Media Credit", "Media Caption",
     "Media Thumbnail", "Type", "Group", "Background",
 )
-"""TimelineJS's spreadsheet template, column for column, in its order."""
+"""TimelineJS's spreadsheet template, column for column, in its order: what events.csv
+writes and what `frise import` reads (`commands.importer`)."""
 
 TITLE_ID = "_title"
 """`unique_id` of the title slide: `_` cannot occur in an event id, so it never collides."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup as Html
@@ -16,6 +16,23 @@ from . import overview as ov
 from . import periods as pd
 from . import timeline as tl
 from . import typography, urls
+from .contexts import (
+    ActorContext,
+    DirectoryContext,
+    DirectoryEntry,
+    EventContext,
+    IndexContext,
+    KindContext,
+    ListContext,
+    NotFoundContext,
+    PageContext,
+    PeriodContext,
+    PeriodEntry,
+    PeriodLink,
+    SiteContext,
+    TagContext,
+    YearSpan,
+)
 from .linked_data import LinkedData
 from .markdown import MarkdownConverter, at_root, trusted
 from .output import Output
@@ -33,36 +50,39 @@ from .views import (
 
 
 class _Fragments:
-    """HTML shared by many pages, rendered once per link depth (`root`) and reused.
+    """HTML shared by many pages, rendered once per link depth (`url.root`) and reused.
 
     The same card appears on the index and on several tag and actor pages, and the same
     footer on every page: rendering them once keeps the build linear in the events.
     """
 
-    def __init__(self, env: jinja2.Environment, context: dict[str, object],
+    def __init__(self, env: jinja2.Environment, t: dict[str, str],
                  memo: dict[tuple[object, ...], Any], key: Callable[[Event], object]) -> None:
         self.env = env
-        self.context = context
+        self.t = t
+        self.context: SiteContext | None = None
+        """What `_browse.html` is rendered with, set once the Renderer has made it."""
         self.memo = memo
         self.key = key
         self.macros: Any = None
         """The theme's macros module, loaded at the first card."""
         self.footers: dict[str, Html] = {}
 
-    def article(self, ev: EventView, root: str) -> Html:
-        key = ("card", self.key(ev.event), root)
+    def article(self, ev: EventView, url: urls.Links) -> Html:
+        key = ("card", self.key(ev.event), url.root)
         html: Html | None = self.memo.get(key)
         if html is None:
             if self.macros is None:
                 self.macros = self.env.get_template("_macros.html").module
-            html = self.memo[key] = self.macros.card_article(ev, root, self.context["t"])
+            html = self.memo[key] = self.macros.card_article(ev, url, self.t)
         return html
 
-    def browse(self, root: str) -> Html:
-        html = self.footers.get(root)
+    def browse(self, url: urls.Links) -> Html:
+        html = self.footers.get(url.root)
         if html is None:
-            html = self.footers[root] = trusted(
-                self.env.get_template("_browse.html").render(**self.context, root=root))
+            assert self.context is not None
+            html = self.footers[url.root] = trusted(self.env.get_template(
+                "_browse.html").render(**self.context, root=url.root, url=url))
         return html
 
 
@@ -124,7 +144,7 @@ def plan(timeline: Timeline, extras: Sequence[Extra], words: Words) -> list[Page
     if timeline.actors:
         pages.append(Page((urls.ACTORS_INDEX,), "directory.html", ("actors", tuple(
             (a, len(actor_events[a.id])) for a in by_name(timeline.actors)))))
-    pages.append(Page(("404.html",), "404.html", ()))
+    pages.append(Page((urls.NOT_FOUND,), "404.html", ()))
     for extra in extras:
         pages.extend(extra(timeline, words))
     return pages
@@ -174,7 +194,8 @@ class Renderer:
         actors = tuple(self.typeset.actors[a.id] for a in timeline.actors)
         self.memo: dict[tuple[object, ...], Any] = {} if memo is None else memo
         self.key: Callable[[Event], object] = key or (lambda e: e.id)
-        self.common = {
+        fragments = _Fragments(self.env, words.text, self.memo, self.key)
+        self.common: SiteContext = {
             "site": self.site,
             "t": words.text,
             "lang": self.site.language,
@@ -184,9 +205,10 @@ class Renderer:
             "actors_by_name": by_name(actors),
             "browse_limit": BROWSE_LIMIT,
             "linked_data": LinkedData(self.site),
+            "article": fragments.article,
+            "browse": fragments.browse,
         }
-        fragments = _Fragments(self.env, dict(self.common), self.memo, self.key)
-        self.common.update(article=fragments.article, browse=fragments.browse)
+        fragments.context = self.common
 
     def view(self, e: Event) -> EventView:
         key = ("view", self.key(e))
@@ -203,7 +225,7 @@ class Renderer:
             yield from page.make(self.markup, self._shown)
             return
         inputs = [self._display(item) for item in page.inputs]
-        context = getattr(self, "_" + page.template.removesuffix(".html"))(*inputs)
+        context: KindContext = getattr(self, "_" + page.template.removesuffix(".html"))(*inputs)
         yield self._page(page.template, page.path, context)
 
     def _display(self, item: object) -> Any:
@@ -218,55 +240,56 @@ class Renderer:
             return tuple(self._display(x) for x in item)
         return item
 
-    def _page(self, template: str, path: str, context: dict[str, object]) -> Output:
+    def _page(self, template: str, path: str, context: KindContext) -> Output:
         root = urls.root_of(path)
-        if path == "404.html" and self.site.base_url:
+        if path == urls.NOT_FOUND and self.site.base_url:
             root = self.site.base_url  # hosts serve it at any depth: links need the absolute root
+        where: PageContext = {"root": root, "path": path, "url": urls.Links(root),
+                              "canonical": urls.absolute(self.site.base_url, path)}
         try:
-            html = self.env.get_template(template).render(
-                **self.common, **context, root=root, path=path,
-                canonical=urls.absolute(self.site.base_url, path),
-            )
+            html = self.env.get_template(template).render(**self.common, **where, **context)
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
         except (TypeError, AttributeError, KeyError, ValueError) as exc:
             raise template_error(exc) from None
         return Output(path, at_root(html, root).encode("utf-8"))
 
-    def _list(self, events: Sequence[Event], of: str) -> dict[str, object]:
+    def _list(self, events: Sequence[Event], of: str) -> ListContext:
         """A whole list of events (the index, a tag's or an actor's page): on one page,
         or past PAGE_LIMIT the frise, the featured events and the way into each period."""
         views = [self.view(e) for e in events]
         root = urls.root_of(of)
+        links = urls.Links(root)
         first, last = views[0].year, views[-1].year
-        span = {"first": format_date(PartialDate(first), self.words.dates),
-                "last": format_date(PartialDate(last), self.words.dates) if last != first
-                else ""}
+        span: YearSpan = {"first": format_date(PartialDate(first), self.words.dates),
+                          "last": format_date(PartialDate(last), self.words.dates)
+                          if last != first else ""}
         split = pd.split(events)
         if not split:
             years = year_views(views, self.words)
             return {"years": years, "events": views, "count": len(views), "periods": [],
                     "span": span, **time_layout(views, years, self.words, root)}
-        home = {e.id: root + urls.period_path(p.key, of) for p, held in split for e in held}
+        home = {e.id: links.period(p.key, of) for p, held in split for e in held}
         featured = [v for v in views if v.event.featured][:FEATURED_LIMIT]
         layout = time_layout(views, [], self.words, root, lambda v: f"{home[v.id]}#{v.id}")
         layout["lanes"] = ov.lanes([ov.Span(v.id, v.event.date, v.event.end) for v in featured])
-        periods = [{"path": root + urls.period_path(p.key, of),
-                    "label": period_label(p, self.words), "count": p.size,
-                    "group": format_date(PartialDate(p.start), self.words.dates)
-                    if p.years < 10 else ""}
-                   for p, _ in split]
+        periods: list[PeriodEntry] = [
+            {"path": links.period(p.key, of), "label": period_label(p, self.words),
+             "count": p.size,
+             "group": format_date(PartialDate(p.start), self.words.dates) if p.years < 10 else ""}
+            for p, _ in split]
         return {"years": year_views(featured, self.words), "events": featured,
                 "count": len(views), "periods": periods, "span": span, **layout}
 
     def _index(self, events: Sequence[Event], counts: tuple[tuple[str, int], ...]
-               ) -> dict[str, object]:
-        return {**self._list(events, urls.INDEX), "counts": dict(counts)}
+               ) -> IndexContext:
+        return {**self._list(events, urls.INDEX), "kind": "index", "counts": dict(counts)}
 
     def _event(self, e: Event, prev: Event | None, nxt: Event | None,
-               related: tuple[Event, ...], back: str = urls.INDEX) -> dict[str, object]:
+               related: tuple[Event, ...], back: str = urls.INDEX) -> EventContext:
         md = self.markup
         return {
+            "kind": "event",
             "ev": self.view(e), "event": e,
             "body": trusted(md.block(e.body)),
             "notes": [{"kind": n.kind, "heading": self.words.note_heading(n.kind),
@@ -278,43 +301,50 @@ class Renderer:
             "back": back,
         }
 
-    def _group(self, item: Tag | Actor, events: tuple[Event, ...]) -> dict[str, object]:
-        description = (trusted(self.markup.inline(item.description))
-                       if isinstance(item, Tag) else "")
-        of = urls.tag_path(item.slug) if isinstance(item, Tag) else urls.actor_path(item.id)
-        return {"item": item, "description_html": description, **self._list(events, of)}
+    def _tag(self, tag: Tag, events: tuple[Event, ...]) -> TagContext:
+        return {"kind": "tag", "item": tag,
+                "description_html": trusted(self.markup.inline(tag.description)),
+                **self._list(events, urls.tag_path(tag.slug))}
 
-    _tag = _actor = _group
+    def _actor(self, actor: Actor, events: tuple[Event, ...]) -> ActorContext:
+        return {"kind": "actor", "item": actor, "description_html": "",
+                **self._list(events, urls.actor_path(actor.id))}
 
     def _period(self, scope: Tag | Actor | None, of: str, period: pd.Period,
                 events: tuple[Event, ...], prev: pd.Period | None, nxt: pd.Period | None
-                ) -> dict[str, object]:
+                ) -> PeriodContext:
         """One period of a list cut into periods: its frise, its events, its neighbours."""
         root = urls.root_of(urls.period_path(period.key, of))
+        links = urls.Links(root)
         views = [self.view(e) for e in events]
         years = year_views(views, self.words)
 
-        def link(p: pd.Period | None) -> dict[str, str] | None:
-            return None if p is None else {"path": root + urls.period_path(p.key, of),
+        def link(p: pd.Period | None) -> PeriodLink | None:
+            return None if p is None else {"path": links.period(p.key, of),
                                            "label": period_label(p, self.words)}
 
-        return {"scope": scope, "up": root + of, "label": period_label(period, self.words),
+        scope_kind: Literal["tag", "actor"] | None = (
+            None if scope is None else "tag" if isinstance(scope, Tag) else "actor")
+        return {"kind": "period", "scope": scope, "scope_kind": scope_kind,
+                "up": links.to(of), "label": period_label(period, self.words),
                 "years": years, "events": views, "count": len(views),
                 "previous": link(prev), "next": link(nxt),
                 **time_layout(views, years, self.words, root)}
 
-    def _directory(self, kind: str, entries: tuple[tuple[Tag | Actor, int], ...]
-                   ) -> dict[str, object]:
+    def _directory(self, listing: Literal["tags", "actors"],
+                   items: tuple[tuple[Tag | Actor, int], ...]) -> DirectoryContext:
         """The page listing every tag or every actor, with their number of events."""
-        return {"heading": self.words.text[kind], "entries": [
+        entries: list[DirectoryEntry] = [
             {"path": urls.tag_path(item.slug), "label": item.label, "detail": "", "count": n}
             if isinstance(item, Tag) else
             {"path": urls.actor_path(item.id), "label": item.name, "detail": item.role or "",
              "count": n}
-            for item, n in entries]}
+            for item, n in items]
+        return {"kind": "directory", "listing": listing, "heading": self.words.text[listing],
+                "entries": entries}
 
-    def _404(self) -> dict[str, object]:
-        return {}
+    def _404(self) -> NotFoundContext:
+        return {"kind": "404"}
 
 
 def markdown_texts(pages: Iterable[Page], timeline: Timeline) -> set[str]:

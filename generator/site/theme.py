@@ -1,7 +1,9 @@
 """The theme: Jinja environment with the override chain, interface words and assets.
 
 A project's `templates/` overrides the built-in theme file by file; an override
-can extend the template it replaces as `{% extends "!default/base.html" %}`.
+can extend the template it replaces as `{% extends "!default/base.html" %}`. What
+templates receive is in `contexts`, their links in `urls.Links`; docs/themes.md is the
+theme authors' guide.
 """
 
 from __future__ import annotations

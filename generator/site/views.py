@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from babel.dates import format_timedelta
 from markupsafe import Markup as Html
@@ -114,8 +115,17 @@ def frise_item(v: EventView, root: str, place: str) -> fr.Item:
                    e.title + tail, f"{e.title}{tail} ({v.when})", e.featured)
 
 
+class TimeLayout(TypedDict):
+    """What a list page draws of time."""
+
+    frise: fr.Frise | None
+    """The frise, or None when there is nothing to draw."""
+    lanes: ov.Lanes
+    """The lanes of periods beside the list of events."""
+
+
 def time_layout(views: list[EventView], years: list[YearView], words: Words, root: str,
-                place: Callable[[EventView], str] | None = None) -> dict[str, object]:
+                place: Callable[[EventView], str] | None = None) -> TimeLayout:
     """What a list page draws of time: the frise, and the lanes of periods in the list.
 
     `place(view)` is where an event sits when the list is on other pages (period
@@ -130,7 +140,19 @@ def time_layout(views: list[EventView], years: list[YearView], words: Words, roo
     return {"frise": drawn, "lanes": ov.lanes(spans)}
 
 
-def citation(source: Source, quotes: list[str], words: Words) -> dict[str, object]:
+class CitationView(TypedDict):
+    """One source of an event's page."""
+
+    source: Source
+    quotes: list[str]
+    """Every quote the event draws from the source, in its order."""
+    quote: str | None
+    """The first quote, or None."""
+    date: Html | None
+    """The source's date in `<time>` (see `time_html`), or None."""
+
+
+def citation(source: Source, quotes: list[str], words: Words) -> CitationView:
     """One source of an event's page, with every quote the event draws from it."""
     return {
         "source": source,

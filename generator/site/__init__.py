@@ -6,7 +6,8 @@
 - `markdown`, `typography`: editors' Markdown → sanitised HTML; the language's
   typographic rules on every published text.
 - `theme`: the Jinja environment, the override chain and the interface words.
-- `views`, `linked_data`: events, years and periods as pages show them; the same
+- `views`, `contexts`, `linked_data`: events, years and periods as pages show them,
+  the typed context each kind of page gets (what a theme can use); the same
   for machines (JSON-LD).
 - `render`: the plan (every file and the inputs it is made from) and the `Renderer`
   that turns one entry into bytes.

@@ -117,7 +117,7 @@ def atom(timeline: Timeline, markup: MarkdownConverter, epoch: dt.datetime | Non
         _add(feed, "subtitle", markup.inline(site.description), type="html")
     _add(feed, "updated", _stamp(updated))
     _add(_add(feed, "author"), "name", site.author or site.title)
-    _add(feed, "link", rel="self", type="application/atom+xml", href=_link(timeline, "feed.xml"))
+    _add(feed, "link", rel="self", type="application/atom+xml", href=_link(timeline, urls.FEED))
     _add(feed, "link", rel="alternate", type="text/html", href=_link(timeline, urls.INDEX))
     _add(feed, "generator", "frise")
     home = periods.where(periods.split(timeline.events))
@@ -214,7 +214,7 @@ def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Pa
         listed = page_paths(timeline) if base else []
 
         def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
-            yield Output("feed.xml", at_root(atom(shown, markup, epoch).decode("utf-8"),
+            yield Output(urls.FEED, at_root(atom(shown, markup, epoch).decode("utf-8"),
                                              base or "").encode("utf-8"))
             if base:
                 yield from sitemaps(base, listed, epoch)
@@ -223,7 +223,7 @@ def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Pa
         parts = -(-len(listed) // SITEMAP_LIMIT)
         sitemap = ([f"sitemap-{i + 1}.xml" for i in range(parts)] if parts > 1 else []) + [
             "sitemap.xml"]
-        paths = ("feed.xml", *(sitemap + ["robots.txt"] if base else []))
+        paths = (urls.FEED, *(sitemap + ["robots.txt"] if base else []))
         yield Page(paths, "", (timeline.events, epoch.isoformat() if epoch else ""), make)
 
     return pages

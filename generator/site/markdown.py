@@ -16,7 +16,7 @@ import markdown
 import nh3
 from markupsafe import Markup as SafeHtml
 
-from . import typography
+from . import typography, urls
 
 TAGS = {
     "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -45,7 +45,7 @@ def _event_links(html: str) -> str:
     if "event:" not in html:
         return html
     return _EVENT_HREF.sub(
-        lambda m: f'href="{ROOT}events/{m.group(1)}/index.html{m.group(2) or ""}"', html)
+        lambda m: f'href="{ROOT}{urls.event_path(m.group(1))}{m.group(2) or ""}"', html)
 
 
 PARALLEL_FROM = 2000

@@ -1,5 +1,6 @@
-"""Shared fixtures: small projects written from a dict, the real content built once,
-and the golden-tree refresh flag.
+"""Shared fixtures: small projects written from a dict, copies of a project built
+(the real content and the English fixture once per session, for every test that reads
+them, the browser tests too), and the golden-tree refresh flag.
 
 Refresh the golden tree on purpose with `python -m pytest tests/test_golden.py
 --update-golden` (or `FRISE_UPDATE_GOLDEN=1`).
@@ -81,20 +82,40 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
+PROJECTS = {"real": REPO, "en": FIXTURES / "good-en"}
+"""The projects tests read whole: the real content (French) and an English fixture."""
+
+
 @pytest.fixture(scope="session")
-def build_real(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content/ built once, in a temporary copy; returns the site folder."""
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """`built_site("real")` or `built_site("en")`: the project of PROJECTS copied to a
+    temporary folder and built there once per session (the browser tests serve the same
+    sites); returns the site folder. Never write into it."""
     from generator.build.pipeline import build
 
-    root = copy_project(REPO, tmp_path_factory.mktemp("real"))
-    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the golden tree must not depend on it
-    try:
-        report = build(root)
-    finally:
-        if saved is not None:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-    assert report.output is not None
-    return report.output
+    sites: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in sites:
+            # the golden tree must not depend on SOURCE_DATE_EPOCH
+            saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+            try:
+                root = copy_project(PROJECTS[name], tmp_path_factory.mktemp(f"site-{name}"))
+                report = build(root)
+            finally:
+                if saved is not None:
+                    os.environ["SOURCE_DATE_EPOCH"] = saved
+            assert report.output is not None
+            sites[name] = report.output
+        return sites[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def build_real(built_site: Callable[[str], Path]) -> Path:
+    """The real content/ built once, in a temporary copy; returns the site folder."""
+    return built_site("real")
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -141,6 +162,12 @@ def parse_page(path: Path) -> LinkParser:
 def repo() -> Path:
     """The checkout's root: `content/` is the real content, `templates/` the theme."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def projects() -> dict[str, Path]:
+    """PROJECTS: the source folder of each site `built_site` builds, by name."""
+    return dict(PROJECTS)
 
 
 @pytest.fixture(scope="session")

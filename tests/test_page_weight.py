@@ -18,9 +18,9 @@ def _page_weight() -> ModuleType:
     return module
 
 
-def test_the_real_index_weighs_under_100_kb(tmp_path: Path) -> None:
+def test_the_real_index_weighs_under_100_kb(build_real: Path) -> None:
     weight = _page_weight()
-    sizes = weight.index_weight(weight.build_real(tmp_path / "real"))
+    sizes = weight.index_weight(build_real)
     assert {"index.html", "assets/style.css", "assets/timeline.js"} <= set(sizes)
     assert sizes["total"] < weight.BUDGET, sizes
 

@@ -12,7 +12,6 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,8 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
-PROJECTS = {"real": ROOT, "en": ROOT / "tests" / "fixtures" / "good-en"}
-"""The sites under test: the real content (French) and a fixture project in English."""
 
 
 def require(condition: bool, why: str) -> None:
@@ -49,20 +46,10 @@ def html_pages(folder: Path) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each project's content copied to a temporary project and built there."""
-    from generator.build.pipeline import build
-
-    out: dict[str, Path] = {}
-    for name, project in PROJECTS.items():
-        dest = tmp_path_factory.mktemp(f"site-{name}")
-        shutil.copytree(project / "content", dest / "content")
-        if (project / "templates").is_dir() and project != ROOT:
-            shutil.copytree(project / "templates", dest / "templates")
-        report = build(dest)
-        assert report.output is not None
-        out[name] = report.output
-    return out
+def built_sites(built_site: Callable[[str], Path]) -> dict[str, Path]:
+    """The real content (French) and the English fixture, each built once per session
+    in a temporary copy: the same builds the other tests read (tests/conftest.py)."""
+    return {name: built_site(name) for name in ("real", "en")}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -192,7 +179,7 @@ def need() -> Callable[[bool, str], None]:
 
 
 @pytest.fixture(scope="session")
-def events_of() -> Callable[[str], list[Any]]:
+def events_of(projects: dict[str, Path]) -> Callable[[str], list[Any]]:
     """`events_of("real")`: the site's published events in timeline order, from the model,
     with their plain text typeset as the pages show it."""
     from generator.build.pipeline import check
@@ -202,7 +189,7 @@ def events_of() -> Callable[[str], list[Any]]:
 
     def _events(site: str) -> list[Any]:
         if site not in cache:
-            cache[site] = list(typography.timeline(check(PROJECTS[site])[0]).events)
+            cache[site] = list(typography.timeline(check(projects[site])[0]).events)
         return cache[site]
 
     return _events

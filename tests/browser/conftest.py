@@ -8,12 +8,16 @@ skip, unless FRISE_REQUIRE_BROWSER is set (CI), where they fail.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import http.server
+import json
 import os
+import shutil
+import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,6 +176,46 @@ def screenshot() -> Callable[..., Path]:
     return _screenshot
 
 
+PIXELS = """async data => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + data;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  const pixels = context.getImageData(0, 0, image.width, image.height).data;
+  const counts = new Map();
+  for (let i = 0; i < pixels.length; i += 4) {
+    const key = (pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2];
+    counts.set(key, (counts.get(key) || 0) + 1);
+  }
+  let top = 0, most = 0;
+  for (const [key, n] of counts) if (n > most) { most = n; top = key; }
+  const [r, g, b] = [top >> 16, (top >> 8) & 255, top & 255];
+  return {colours: counts.size, share: most / (pixels.length / 4),
+          background: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255};
+}"""
+
+
+def _pixels(page: Any, png: bytes) -> dict[str, float]:
+    """What a screenshot shows, measured in a blank page of the same browser: how many
+    colours, the share of the commonest (the background) and its lightness (0 to 1)."""
+    blank = page.context.new_page()
+    try:
+        result: dict[str, float] = blank.evaluate(PIXELS, base64.b64encode(png).decode())
+    finally:
+        blank.close()
+    return result
+
+
+@pytest.fixture(scope="session")
+def pixels() -> Callable[[Any, bytes], dict[str, float]]:
+    """`pixels(page, png)`: the colours of a screenshot (see `_pixels`)."""
+    return _pixels
+
+
 @pytest.fixture(scope="session")
 def need() -> Callable[[bool, str], None]:
     """`need(condition, why)`: skips, or in CI fails, when a tool is missing."""
@@ -199,3 +243,51 @@ def events_of(projects: dict[str, Path]) -> Callable[[str], list[Any]]:
 def pages_of() -> Callable[[Path], list[str]]:
     """`pages_of(folder)`: every page of a built site, relative to its root, sorted."""
     return html_pages
+
+
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_html_errors(pages: Sequence[Path]) -> list[str]:
+    """The errors the Nu Html Checker finds in `pages`, as 'folder/file:line: message'.
+
+    Fails the test when the checker cannot say: it did not run, its report is not the
+    JSON it writes, it did not check exactly `pages` (`--verbose` names each file it
+    checks), or its exit status disagrees with the errors it lists.
+    """
+    require(VNU.is_file(), "vnu-jar is not installed (npm install --ignore-scripts)")
+    java = shutil.which("java")
+    require(java is not None, "java is not installed")
+    assert java is not None and pages
+    run = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--verbose", "--skip-non-html",
+         *map(str, pages)], capture_output=True, text=True, timeout=600, check=False)
+    said = f"exit status {run.returncode}; stderr: {run.stderr[-2000:]!r}"
+    try:
+        messages = json.loads(run.stderr)["messages"]
+        assert isinstance(messages, list)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        pytest.fail(f"the Nu checker wrote no report: {said}")
+    checked = sorted(str(Path(line).resolve()) for line in run.stdout.splitlines() if line)
+    expected = sorted(str(page.resolve()) for page in pages)
+    if checked != expected:
+        pytest.fail(f"the Nu checker checked {len(checked)} of the {len(expected)} pages "
+                    f"({sorted(set(expected) - set(checked))[:5]}…): {said}")
+
+    def where(m: dict[str, Any]) -> str:
+        url = Path(str(m.get("url", "")).removeprefix("file:"))
+        return f"{url.parent.name}/{url.name}:{m.get('lastLine')}"
+
+    errors = [f"{where(m)}: {m.get('message')}" for m in messages
+              if m.get("type") in ("error", "non-document-error")
+              or m.get("subType") == "fatal"]
+    if run.returncode != (1 if errors else 0):
+        pytest.fail(f"the Nu checker's exit status says otherwise than its {len(errors)} "
+                    f"errors: {said}")
+    return errors
+
+
+@pytest.fixture(scope="session")
+def nu_errors() -> Callable[[Sequence[Path]], list[str]]:
+    """`nu_errors(pages)`: the Nu Html Checker's errors in those pages (see above)."""
+    return nu_html_errors

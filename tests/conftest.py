@@ -2,13 +2,12 @@
 (the real content and the English fixture once per session, for every test that reads
 them, the browser tests too), and the golden-tree refresh flag.
 
-Refresh the golden tree on purpose with `python -m pytest tests/test_golden.py
+Refresh the golden tree on purpose with `python -m pytest tests/site/test_golden.py
 --update-golden` (or `FRISE_UPDATE_GOLDEN=1`).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 import shutil
@@ -22,18 +21,6 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 SITE_EN = "title: A test timeline\nlanguage: en\n"
-
-
-def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """pytest skips folders named `build` (its default `norecursedirs`); tests/build/
-    holds the tests of generator/build/, which must run (unless `--ignore`d)."""
-    if (collection_path.name != "build"
-            or collection_path.resolve() != Path(__file__).resolve().parent / "build"):
-        return None
-    ignored = [Path(p).resolve() for p in config.getoption("ignore") or []]
-    globs = [str(Path(p).resolve()) for p in config.getoption("ignore_glob") or []]
-    return collection_path in ignored or any(
-        fnmatch.fnmatch(str(collection_path), g) for g in globs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

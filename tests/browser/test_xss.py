@@ -134,7 +134,7 @@ def xss_files(plain: Callable[[str], str] = plain, markdown: Callable[[str], str
 
 def _build(root: Path, files: dict[str, str]) -> Path:
     """Builds the project with the link check off: `check` refuses these links at their
-    line (tests/test_teaching.py), and this tests the sanitiser behind it, as if a link
+    line (tests/content/test_teaching.py), and this tests the sanitiser behind it, as if a link
     had slipped past."""
     for rel, text in files.items():
         target = root / rel

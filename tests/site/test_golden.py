@@ -2,8 +2,8 @@
 
 When a template or the content changes on purpose, refresh it and review the diff:
 
-    python -m pytest tests/test_golden.py --update-golden
-    (or FRISE_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py)
+    python -m pytest tests/site/test_golden.py --update-golden
+    (or FRISE_UPDATE_GOLDEN=1 python -m pytest tests/site/test_golden.py)
     git diff --stat tests/golden/
 """
 
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "real"
-REFRESH = ("refresh it on purpose with `python -m pytest tests/test_golden.py --update-golden` "
-           "(or FRISE_UPDATE_GOLDEN=1), then review `git diff tests/golden/`")
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "real"
+REFRESH = ("refresh it on purpose with `python -m pytest tests/site/test_golden.py "
+           "--update-golden` (or FRISE_UPDATE_GOLDEN=1), then review `git diff tests/golden/`")
 SHOWN_DIFFS = 3
 DIFF_LINES = 40
 LINE_CHARS = 200

@@ -33,7 +33,7 @@ from generator.errors import FriseError
 from generator.site import feeds
 from generator.site.linked_data import inline_json
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GOOD_EN = REPO / "tests" / "fixtures" / "good-en"
 BASE = "https://example.org/some/path/"
 ATOM = "{http://www.w3.org/2005/Atom}"

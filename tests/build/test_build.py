@@ -13,7 +13,7 @@ from generator.build.pipeline import build, check
 from generator.errors import ContentErrors, FriseError
 
 ProjectFactory = Callable[..., Path]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EVENT = "title: An event\ndate: 2023-03-29\nsummary: Something happened.\n"
 
 

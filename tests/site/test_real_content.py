@@ -13,7 +13,7 @@ import pytest
 
 from generator.build.pipeline import check
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ARTICLE = "toi-gallant-bakou"
 ARTICLE_URL = ("https://fr.timesofisrael.com/yoav-gallant-se-rend-a-bakou-pour-rencontrer-"
                "le-president-azerbaidjanais/")

@@ -29,7 +29,7 @@ from generator.content.validate import EVENT_KEYS, validate
 from generator.errors import ContentErrors, FriseError
 from generator.site.theme import load_theme
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PATH = "content/events/x.yaml"
 PROFILE = settings(max_examples=300, deadline=None,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -17,7 +17,7 @@ from generator.content.dates import (
 )
 from generator.site.theme import load_theme
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

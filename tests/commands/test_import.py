@@ -15,7 +15,7 @@ from generator.commands.importer import convert, html_to_markdown, html_to_text
 from generator.content.links import find_links
 from generator.site.markdown import MarkdownConverter
 
-FIXTURE = Path(__file__).parent / "fixtures" / "import" / "writing-history.csv"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "import" / "writing-history.csv"
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from generator.commands.cli import main
 
 ProjectFactory = Callable[..., Path]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EVENT = "title: An event\ndate: 2023-03-29\nsummary: Something happened.\n"
 ERROR_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): error: (?P<msg>.+)$")
 

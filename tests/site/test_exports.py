@@ -21,7 +21,7 @@ from generator.content.dates import PartialDate
 from generator.site import exports
 from generator.site.markdown import MarkdownConverter
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GOOD_EN = REPO / "tests" / "fixtures" / "good-en"
 SCHEMA = REPO / "generator" / "schemas" / "events.schema.json"
 TIMELINEJS_SHEET = (REPO / "node_modules" / "@knight-lab" / "timelinejs" / "src" / "js" / "core"

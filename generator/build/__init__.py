@@ -1,5 +1,7 @@
 """How a build runs, at any size: `pipeline.build()` reads top to bottom as the stages.
 
+- `stamp`: the identity of every input and output of the last good build, checked
+  before anything heavy is loaded: a build with nothing changed does nothing.
 - `pipeline`: check, plan, render what changed, write; `Memory` is what `frise serve`
   keeps from one save to the next.
 - `fingerprint`: a digest of everything a page is made from, so a rebuild equals a

@@ -79,14 +79,19 @@ class MarkdownConverter:
         done = self._typeset.get(text)
         if done is not None:
             return done
+        done = self._typeset[text] = typography.html(self.untypeset(text), self.language)
+        return done
+
+    def untypeset(self, text: str) -> str:
+        """The sanitised HTML before typography: for what reads the words (search), which
+        typography never changes."""
         html = self.known.get(text)
         if html is None:
             cached = self.unchecked.pop(text, None)
             html = self.known[text] = sanitize(
                 cached if cached is not None
                 else _event_links(self._md.reset().convert(text)))
-        done = self._typeset[text] = typography.html(html, self.language)
-        return done
+        return html
 
     def entries(self) -> dict[str, str]:
         """Every conversion this converter holds, sanitised or still to be."""

@@ -193,6 +193,8 @@ class Renderer:
         tags = tuple(self.typeset.tags[t.slug] for t in timeline.tags)
         actors = tuple(self.typeset.actors[a.id] for a in timeline.actors)
         self.memo: dict[tuple[object, ...], Any] = {} if memo is None else memo
+        self.kept = memo is not None
+        """Views outlive this build (`frise serve`): they hold their summary."""
         self.key: Callable[[Event], object] = key or (lambda e: e.id)
         fragments = _Fragments(self.env, words.text, self.memo, self.key)
         self.common: SiteContext = {
@@ -214,7 +216,7 @@ class Renderer:
         key = ("view", self.key(e))
         found: EventView | None = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = event_view(e, self.words, self.markup)
+            found = self.memo[key] = event_view(e, self.words, self.markup, self.kept)
         return found
 
     def render(self, page: Page) -> Iterator[Output]:

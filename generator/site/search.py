@@ -76,9 +76,9 @@ def encode_bits(positions: list[int], total: int) -> str:
 
 def _event_words(e: Event, markup: MarkdownConverter) -> set[str]:
     found = set(words(e.title))
-    found.update(words(plain(markup.block(e.summary))))
+    found.update(words(plain(markup.untypeset(e.summary))))
     if e.body:
-        found.update(words(plain(markup.block(e.body))))
+        found.update(words(plain(markup.untypeset(e.body))))
     for tag in e.tags:
         found.update(words(tag.label))
     for actor in e.actors:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypedDict
 
 from babel.dates import format_timedelta
@@ -36,14 +36,26 @@ class EventView:
     """The date or period in words, as plain text."""
     when_html: Html
     """The same inside `<time datetime>`, or a `data-edtf` span where HTML cannot say it."""
-    summary: Html
     year: int
     duration: str = ""
     """How long a period lasts in words ("5 ans", "6 semaines"); empty for a date."""
+    summary_html: Html | None = None
+    """The summary, when made with the view (views kept from one build to the next)."""
+    markdown: MarkdownConverter | None = field(default=None, compare=False, repr=False)
+    """Else the converter that makes it when a page first shows it: a list's frise
+    needs a view of every event, its cards only of some (the converter keeps what it
+    converted, so each summary is converted once)."""
 
     @property
     def id(self) -> str:
         return self.event.id
+
+    @property
+    def summary(self) -> Html:
+        if self.summary_html is not None:
+            return self.summary_html
+        assert self.markdown is not None, "a view has its summary or its converter"
+        return trusted(self.markdown.block(self.event.summary))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,14 +192,17 @@ def by_name(actors: Sequence[Actor]) -> list[Actor]:
     return sorted(actors, key=lambda a: (a.name.casefold(), a.id))
 
 
-def event_view(e: Event, words: Words, markup: MarkdownConverter) -> EventView:
-    """What every page showing the event needs of it, made once per build."""
+def event_view(e: Event, words: Words, markup: MarkdownConverter, kept: bool = False
+               ) -> EventView:
+    """What every page showing the event needs of it, made once per build. A view `kept`
+    beyond this build holds its summary, not this build's converter."""
     return EventView(
         event=e,
         path=urls.event_path(e.id),
         when=format_range(e.date, e.end, words.dates),
         when_html=when_html(e.date, e.end, words),
-        summary=trusted(markup.block(e.summary)),
         year=e.date.year,
         duration=duration(e.date, e.end, words.dates.locale),
+        summary_html=trusted(markup.block(e.summary)) if kept else None,
+        markdown=None if kept else markup,
     )

@@ -238,6 +238,7 @@ def measure(n: int, keep: bool, saves: int) -> dict[str, Any]:
             run["files"] = int(files.group(1).replace(",", "")) if files else 0
             rendered = re.search(r"\(([\d,]+) rendered", run["output"])
             run["rendered"] = (int(rendered.group(1).replace(",", "")) if rendered
+                               else 0 if "(nothing changed)" in run["output"]
                                else run["files"])
             del run["output"]
         serve = serve_save_to_reload(root, event, saves) if saves else []

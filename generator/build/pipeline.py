@@ -124,6 +124,8 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     `output` replaces site.yaml's folder for this build (the preview of drafts uses it,
     so that drafts never land in the folder that gets published). `workers` is the
     number of rendering processes (default: one per core); it never changes the bytes.
+    A good build into the project's own folder, outside `serve`, leaves the stamp by
+    which the next `frise build` knows it has nothing to do (`stamp.py`).
     """
     theme_folder = default_theme()
     before = None if memory or output else stamp.inputs(project, drafts, base_url, theme_folder)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 
 from ..content.dates import PartialDate, format_range
@@ -114,38 +114,42 @@ def _citation(citation: Citation) -> dict[str, object]:
     return {"source": _source(citation.source), "quote": citation.quote}
 
 
-def events_json(timeline: Timeline, words: Words, markup: MarkdownConverter) -> dict[str, object]:
-    """Everything each published event has, in frise's own documented schema."""
+def events_json(timeline: Timeline, words: Words, markup: MarkdownConverter
+                ) -> tuple[dict[str, object], Iterator[dict[str, object]]]:
+    """Everything each published event has, in frise's own documented schema: the file's
+    head, then its events one at a time (`json_pieces` puts them under "events")."""
     site = typography.site(timeline.site)
-    events = []
-    for e in published(timeline):
-        path = urls.event_path(e.id)
-        events.append({
-            "id": e.id,
-            "title": e.title,
-            "date": _date(e.date),
-            "end": _date(e.end),
-            "display_date": format_range(e.date, e.end, words.dates),
-            "summary": _text(markup, e.summary),
-            "body": _text(markup, e.body),
-            "note": _text(markup, "\n\n".join(n.text for n in e.notes)),
-            "notes": [{"kind": n.kind, "heading": words.note_heading(n.kind),
-                       **_text(markup, n.text)} for n in e.notes],
-            "tags": [{"slug": t.slug, "label": t.label} for t in e.tags],
-            "actors": [{"id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
-                        "url": a.url} for a in e.actors],
-            "sources": [_citation(c) for c in e.citations],
-            "featured": e.featured,
-            "path": path,
-            "url": urls.absolute(site.base_url, path),
-        })
-    return {
+    head: dict[str, object] = {
         "version": EVENTS_VERSION,
         "site": {
             "title": site.title, "description": _text(markup, site.description),
             "language": site.language, "author": site.author, "url": site.base_url,
         },
-        "events": events,
+    }
+    return head, (_event_entry(e, words, markup, site.base_url) for e in published(timeline))
+
+
+def _event_entry(e: Event, words: Words, markup: MarkdownConverter, base_url: str | None
+                 ) -> dict[str, object]:
+    path = urls.event_path(e.id)
+    return {
+        "id": e.id,
+        "title": e.title,
+        "date": _date(e.date),
+        "end": _date(e.end),
+        "display_date": format_range(e.date, e.end, words.dates),
+        "summary": _text(markup, e.summary),
+        "body": _text(markup, e.body),
+        "note": _text(markup, "\n\n".join(n.text for n in e.notes)),
+        "notes": [{"kind": n.kind, "heading": words.note_heading(n.kind),
+                   **_text(markup, n.text)} for n in e.notes],
+        "tags": [{"slug": t.slug, "label": t.label} for t in e.tags],
+        "actors": [{"id": a.id, "name": a.name, "kind": a.kind, "role": a.role,
+                    "url": a.url} for a in e.actors],
+        "sources": [_citation(c) for c in e.citations],
+        "featured": e.featured,
+        "path": path,
+        "url": urls.absolute(base_url, path),
     }
 
 
@@ -189,28 +193,54 @@ def events_csv(timeline: Timeline, words: Words, markup: MarkdownConverter) -> s
     return buffer.getvalue()
 
 
-def dump_json(data: object) -> bytes:
-    """Stable, compact JSON in UTF-8 with a final newline (compact JSON goes through the
-    C encoder: several times faster on large timelines than indented JSON)."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+def json_pieces(head: dict[str, object], key: str, items: Iterable[object]
+                ) -> Iterator[str]:
+    """Stable, compact JSON with a final newline, in pieces: `head` with `key` added last,
+    holding `items` one by one, so that an export of tens of megabytes is never held as
+    one string, let alone as the copies encoding it would make. Joined, the pieces are
+    `json.dumps({**head, key: list(items)})` to the byte (the C encoder, several times
+    faster on large timelines than indented JSON)."""
+    text = _dump(head)
+    yield text[:-1] + ("," if head else "") + _dump(key) + ":["
+    for i, item in enumerate(items):
+        yield ("," if i else "") + _dump(item)
+    yield "]}\n"
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
     """The plan's entries for `timeline.json`, `events.json` and `events.csv`: each made
     from every event (so rendered in parallel), with the build's converter."""
-    makers: dict[str, Callable[[Timeline, MarkdownConverter], bytes]] = {
-        "timeline.json": lambda shown, markup: dump_json(timeline_json(shown, words, markup)),
-        "events.json": lambda shown, markup: dump_json(events_json(shown, words, markup)),
-        "events.csv": lambda shown, markup: events_csv(shown, words, markup).encode("utf-8"),
+    makers: dict[str, Callable[[Timeline, MarkdownConverter], Iterable[str]]] = {
+        "timeline.json": lambda shown, markup: _slides(timeline_json(shown, words, markup)),
+        "events.json": lambda shown, markup: _entries(*events_json(shown, words, markup)),
+        "events.csv": lambda shown, markup: [events_csv(shown, words, markup)],
     }
     for path, make in makers.items():
         yield Page((path,), "", (timeline.events,), _one(path, make))
 
 
-def _one(path: str, make: Callable[[Timeline, MarkdownConverter], bytes]
+def _entries(head: dict[str, object], entries: Iterator[dict[str, object]]
+             ) -> Iterator[str]:
+    """`events.json` in pieces: its head, then its events one at a time."""
+    return json_pieces(head, "events", entries)
+
+
+def _slides(data: dict[str, object]) -> Iterator[str]:
+    """TimelineJS's JSON in pieces: its title slide, then its slides under "events"."""
+    events = data["events"]
+    assert isinstance(events, list)
+    return json_pieces({k: v for k, v in data.items() if k != "events"}, "events", events)
+
+
+def _one(path: str, make: Callable[[Timeline, MarkdownConverter], Iterable[str]]
          ) -> Callable[[MarkdownConverter, Timeline], Iterator[Output]]:
     def outputs(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
         root = shown.site.base_url or ""  # links to events: from the site's root
-        yield Output(path, at_root(make(shown, markup).decode("utf-8"), root).encode("utf-8"))
+        yield Output(path, b"".join(at_root(piece, root).encode("utf-8")
+                                    for piece in make(shown, markup)))
 
     return outputs

@@ -255,3 +255,16 @@ def test_partial_date_days() -> None:
     date = exports._date(PartialDate(2024, 2))
     assert date is not None
     assert (date["first_day"], date["last_day"]) == ("2024-02-01", "2024-02-29")
+
+
+@pytest.mark.parametrize(("head", "items"), [
+    ({"version": 1, "site": {"title": "Élysée « x »", "url": None}}, [{"id": "a"}, {"id": "b"}]),
+    ({}, [{"text": "<p>frise-root:/events/a/</p>"}]),
+    ({"title": {"text": "t"}}, []),
+    ({"n": [1, 2.5, True, None]}, ["s", 3, ["nested", {"k": "v"}]]),
+])
+def test_json_in_pieces_is_the_json_of_the_whole(head: dict[str, object],
+                                                  items: list[object]) -> None:
+    """The exports are written piece by piece (memory) but must read as one JSON text."""
+    whole = json.dumps({**head, "events": items}, ensure_ascii=False, separators=(",", ":"))
+    assert "".join(exports.json_pieces(head, "events", iter(items))) == whole + "\n"

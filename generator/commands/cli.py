@@ -17,7 +17,7 @@ import click
 from ..errors import ContentErrors, FriseError, count, shown_path
 
 if TYPE_CHECKING:
-    from ..build.pipeline import Report
+    pass
 
 EXIT_CONTENT = 1
 PROGRESS_AFTER = 1.0
@@ -85,8 +85,8 @@ class _Progress:
                 self.bar.__exit__(kind, exc, tb)
 
 
-def _timings(report: Report) -> None:
-    parts = [f"{stage} {seconds:.3f} s" for stage, seconds in report.seconds.items()]
+def _timings(seconds: dict[str, float]) -> None:
+    parts = [f"{stage} {s:.3f} s" for stage, s in seconds.items()]
     click.echo("timings: " + ", ".join(parts), err=True)
 
 
@@ -136,35 +136,32 @@ def build(project: Path, drafts: bool, base_url: str | None, quiet: bool,
 
     start = time.perf_counter()
     done = stamp.unchanged(project, drafts, base_url)  # before loading anything heavy
-    if done is not None:
-        for note in done.notes if not quiet else ():
-            click.echo(f"note: {note}", err=True)
-        if verbose:
-            click.echo(f"timings: unchanged {time.perf_counter() - start:.3f} s", err=True)
-        if not quiet:
-            click.echo(f"built {count(done.events, 'event')}, {count(done.files, 'file')} "
-                       f"(nothing changed) into {done.output} in "
-                       f"{time.perf_counter() - start:.2f} s")
-        return
-    from ..build import pipeline as builder
+    if done is None:
+        from ..build import pipeline as builder
 
-    try:
-        with _Progress(not quiet and _stderr_is_tty()) as progress:
-            report = builder.build(project, drafts=drafts, base_url=base_url,
-                                   progress=progress.step)
-    except FriseError as exc:
-        _fail(exc)
-        return
+        try:
+            with _Progress(not quiet and _stderr_is_tty()) as progress:
+                report = builder.build(project, drafts=drafts, base_url=base_url,
+                                       progress=progress.step)
+        except FriseError as exc:
+            _fail(exc)
+            return
+        kept = report.files - report.rendered
+        detail = f" ({report.rendered} rendered, {kept} unchanged)" if kept else ""
+        events, files, notes, output = (report.events, report.files, report.notes,
+                                        report.output)
+        seconds = report.seconds
+    else:
+        detail = " (nothing changed)"
+        events, files, notes, output = done.events, done.files, list(done.notes), done.output
+        seconds = {"unchanged": time.perf_counter() - start}
     if not quiet:
-        for note in report.notes:
+        for note in notes:
             click.echo(f"note: {note}", err=True)
         if verbose:
-            _timings(report)
-        total = sum(report.seconds.values())
-        kept = report.files - report.rendered
-        unchanged = f" ({report.rendered} rendered, {kept} unchanged)" if kept else ""
-        click.echo(f"built {count(report.events, 'event')}, {count(report.files, 'file')}"
-                   f"{unchanged} into {report.output} in {total:.2f} s")
+            _timings(seconds)
+        click.echo(f"built {count(events, 'event')}, {count(files, 'file')}{detail} into "
+                   f"{output} in {sum(seconds.values()):.2f} s")
 
 
 @main.command()
@@ -192,7 +189,7 @@ def check(project: Path, drafts: bool, fmt: str, quiet: bool, verbose: bool) -> 
         click.echo(json.dumps({"ok": True, "events": report.events, "errors": []}))
     elif not quiet:
         if verbose:
-            _timings(report)
+            _timings(report.seconds)
         click.echo(f"ok: {count(report.events, 'event')}, no problems")
 
 

@@ -60,8 +60,10 @@ def _tjs_date(date: PartialDate) -> dict[str, int]:
     return out
 
 
-def timeline_json(timeline: Timeline, words: Words, markup: MarkdownConverter) -> dict[str, object]:
-    """TimelineJS3's JSON: a title slide from the site, then one slide per event.
+def timeline_json(timeline: Timeline, words: Words, markup: MarkdownConverter
+                  ) -> tuple[dict[str, object], Iterator[dict[str, object]]]:
+    """TimelineJS3's JSON: a title slide from the site (the head), then one slide per
+    event, made one at a time (`json_pieces` puts them under "events").
 
     TimelineJS sets `headline` and `text` as HTML and strips tags from
     `display_date` and `group`, so every plain text is HTML-escaped here.
@@ -71,17 +73,18 @@ def timeline_json(timeline: Timeline, words: Words, markup: MarkdownConverter) -
         "unique_id": TITLE_ID,
         "text": {"headline": escape(site.title), "text": markup.block(site.description)},
     }
-    events: list[dict[str, object]] = []
-    for e in published(timeline):
-        slide: dict[str, object] = {"unique_id": e.id, "start_date": _tjs_date(e.date)}
-        if e.end is not None:
-            slide["end_date"] = _tjs_date(e.end)
-        slide["display_date"] = escape(format_range(e.date, e.end, words.dates))
-        slide["text"] = {"headline": escape(e.title), "text": markup.block(e.summary)}
-        if e.tags:
-            slide["group"] = escape(e.tags[0].label)
-        events.append(slide)
-    return {"title": title, "events": events}
+    return {"title": title}, (_slide(e, words, markup) for e in published(timeline))
+
+
+def _slide(e: Event, words: Words, markup: MarkdownConverter) -> dict[str, object]:
+    slide: dict[str, object] = {"unique_id": e.id, "start_date": _tjs_date(e.date)}
+    if e.end is not None:
+        slide["end_date"] = _tjs_date(e.end)
+    slide["display_date"] = escape(format_range(e.date, e.end, words.dates))
+    slide["text"] = {"headline": escape(e.title), "text": markup.block(e.summary)}
+    if e.tags:
+        slide["group"] = escape(e.tags[0].label)
+    return slide
 
 
 def _date(date: PartialDate | None) -> dict[str, object] | None:
@@ -117,7 +120,7 @@ def _citation(citation: Citation) -> dict[str, object]:
 def events_json(timeline: Timeline, words: Words, markup: MarkdownConverter
                 ) -> tuple[dict[str, object], Iterator[dict[str, object]]]:
     """Everything each published event has, in frise's own documented schema: the file's
-    head, then its events one at a time (`json_pieces` puts them under "events")."""
+    head, then its events, made one at a time (`json_pieces` puts them under "events")."""
     site = typography.site(timeline.site)
     head: dict[str, object] = {
         "version": EVENTS_VERSION,
@@ -193,16 +196,15 @@ def events_csv(timeline: Timeline, words: Words, markup: MarkdownConverter) -> s
     return buffer.getvalue()
 
 
-def json_pieces(head: dict[str, object], key: str, items: Iterable[object]
-                ) -> Iterator[str]:
-    """Stable, compact JSON with a final newline, in pieces: `head` with `key` added last,
-    holding `items` one by one, so that an export of tens of megabytes is never held as
+def json_pieces(head: dict[str, object], events: Iterable[object]) -> Iterator[str]:
+    """Stable, compact JSON with a final newline, in pieces: `head` with "events" added
+    last, the events one by one, so that an export of tens of megabytes is never held as
     one string, let alone as the copies encoding it would make. Joined, the pieces are
-    `json.dumps({**head, key: list(items)})` to the byte (the C encoder, several times
-    faster on large timelines than indented JSON)."""
+    `json.dumps({**head, "events": list(events)})` to the byte (the C encoder, several
+    times faster on large timelines than indented JSON)."""
     text = _dump(head)
-    yield text[:-1] + ("," if head else "") + _dump(key) + ":["
-    for i, item in enumerate(items):
+    yield text[:-1] + ("," if head else "") + '"events":['
+    for i, item in enumerate(events):
         yield ("," if i else "") + _dump(item)
     yield "]}\n"
 
@@ -215,25 +217,12 @@ def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
     """The plan's entries for `timeline.json`, `events.json` and `events.csv`: each made
     from every event (so rendered in parallel), with the build's converter."""
     makers: dict[str, Callable[[Timeline, MarkdownConverter], Iterable[str]]] = {
-        "timeline.json": lambda shown, markup: _slides(timeline_json(shown, words, markup)),
-        "events.json": lambda shown, markup: _entries(*events_json(shown, words, markup)),
+        "timeline.json": lambda shown, markup: json_pieces(*timeline_json(shown, words, markup)),
+        "events.json": lambda shown, markup: json_pieces(*events_json(shown, words, markup)),
         "events.csv": lambda shown, markup: [events_csv(shown, words, markup)],
     }
     for path, make in makers.items():
         yield Page((path,), "", (timeline.events,), _one(path, make))
-
-
-def _entries(head: dict[str, object], entries: Iterator[dict[str, object]]
-             ) -> Iterator[str]:
-    """`events.json` in pieces: its head, then its events one at a time."""
-    return json_pieces(head, "events", entries)
-
-
-def _slides(data: dict[str, object]) -> Iterator[str]:
-    """TimelineJS's JSON in pieces: its title slide, then its slides under "events"."""
-    events = data["events"]
-    assert isinstance(events, list)
-    return json_pieces({k: v for k, v in data.items() if k != "events"}, "events", events)
 
 
 def _one(path: str, make: Callable[[Timeline, MarkdownConverter], Iterable[str]]

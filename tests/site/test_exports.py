@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -98,8 +99,8 @@ def test_timeline_json_full_dates_and_escaped_text(project) -> None:  # type: ig
     })
     timeline, theme, _ = check(root)
     words = theme.words("en")
-    data = exports.timeline_json(timeline, words, MarkdownConverter())
-    slide = data["events"][0]  # type: ignore[index]
+    _, slides = exports.timeline_json(timeline, words, MarkdownConverter())
+    slide: dict[str, Any] = next(slides)
     assert slide["start_date"] == {"year": 1984, "month": 1, "day": 1}
     assert slide["end_date"] == {"year": 1984, "month": 2}
     # TimelineJS sets the headline as HTML and strips tags from the group: both escaped.
@@ -267,4 +268,4 @@ def test_json_in_pieces_is_the_json_of_the_whole(head: dict[str, object],
                                                   items: list[object]) -> None:
     """The exports are written piece by piece (memory) but must read as one JSON text."""
     whole = json.dumps({**head, "events": items}, ensure_ascii=False, separators=(",", ":"))
-    assert "".join(exports.json_pieces(head, "events", iter(items))) == whole + "\n"
+    assert "".join(exports.json_pieces(head, iter(items))) == whole + "\n"

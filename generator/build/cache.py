@@ -24,10 +24,11 @@ import nh3
 
 from ..content import loader
 from ..site import markdown as markup
+from ..site.pieces import Span
 
 FOLDER = ".frise-cache"
 T = TypeVar("T")
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 
 
 SHARDS = 64
@@ -139,8 +140,14 @@ def _manifest_file(project: Path, output: Path) -> Path:
     return project / FOLDER / f"pages-{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
 
 
-def load_manifest(project: Path, output: Path, version: str) -> dict[str, tuple[str, Stat]]:
-    """What the current site's files were made from: path → (fingerprint, file identity).
+Spans = dict[str, tuple[Span, ...]]
+"""Where each event's piece lies in the joined files of the site, by path."""
+
+
+def load_manifest(project: Path, output: Path, version: str
+                  ) -> tuple[dict[str, tuple[str, Stat]], Spans]:
+    """What the current site's files were made from: path → (fingerprint, file identity),
+    and where the pieces of its joined files lie.
 
     A manifest that does not parse, was written by another version of frise, or holds
     anything unexpected is ignored whole: it only ever costs a full render.
@@ -148,20 +155,27 @@ def load_manifest(project: Path, output: Path, version: str) -> dict[str, tuple[
     try:
         data = json.loads(_manifest_file(project, output).read_text(encoding="utf-8"))
         if data.get("format") != MANIFEST_FORMAT or data.get("version") != version:
-            return {}
+            return {}, {}
         pages: dict[str, tuple[str, Stat]] = {}
         for path, (fingerprint, *identity) in data["pages"].items():
             if (not isinstance(path, str) or not isinstance(fingerprint, str)
                     or len(identity) != 4 or not all(type(n) is int for n in identity)):
-                return {}
+                return {}, {}
             pages[path] = (fingerprint, (identity[0], identity[1], identity[2], identity[3]))
-        return pages
+        spans: Spans = {}
+        for path, found in data["spans"].items():
+            if path not in pages or not all(
+                    type(k) is str and type(a) is int and type(b) is int and 0 <= a <= b
+                    for k, a, b in found):
+                return {}, {}
+            spans[path] = tuple((k, a, b) for k, a, b in found)
+        return pages, spans
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
+        return {}, {}
 
 
 def save_manifest(project: Path, output: Path, version: str,
-                  pages: dict[str, tuple[str, Stat]]) -> None:
+                  pages: dict[str, tuple[str, Stat]], spans: Spans) -> None:
     """Records what each file of the site just written was made from."""
     file = _manifest_file(project, output)
     try:
@@ -171,6 +185,7 @@ def save_manifest(project: Path, output: Path, version: str,
         tmp.write_text(json.dumps({
             "format": MANIFEST_FORMAT, "version": version,
             "pages": {path: [fp, *identity] for path, (fp, identity) in sorted(pages.items())},
+            "spans": {path: spans[path] for path in sorted(spans) if path in pages},
         }, separators=(",", ":")), encoding="utf-8")
         tmp.replace(file)
     except OSError:

@@ -62,6 +62,10 @@ class Fingerprints:
         the event itself."""
         return self.shared + self._of(event)
 
+    def piece(self, event: Event) -> str:
+        """Names an event by all its pieces of the exports are made from (`site.pieces`)."""
+        return hashlib.blake2b(self.event(event), digest_size=16).hexdigest()
+
     def page(self, page: Page) -> str:
         """The fingerprint of one entry of the plan."""
         head = f"{page.template}\0{chr(0).join(page.paths)}\0".encode()

@@ -23,6 +23,7 @@ from ..errors import ContentErrors, FriseError
 from ..site import exports, feeds, render, search, typography
 from ..site.markdown import MarkdownConverter, convert_all
 from ..site.output import Output, Tree, check_output_folder, holds_exactly, write_tree
+from ..site.pieces import Previous
 from ..site.render import Page, Renderer
 from ..site.theme import Theme, Words, default_theme, load_theme
 from . import cache, shards, stamp
@@ -196,29 +197,37 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     prints = Fingerprints(timeline, theme, words)
     version = code_version()
     keys = [prints.page(page) for page in pages]
-    todo, kept = _unchanged(pages, keys, cache.load_manifest(project, output, version), output)
+    old, old_spans = cache.load_manifest(project, output, version)
+    todo, kept = _unchanged(pages, keys, old, output)
     paths = [path for page in pages for path in page.paths]
     if not todo:
         check_output_folder(project, output)
         if holds_exactly(output, paths):
             return len(paths), 0  # the current site is already this build's, byte for byte
     markup, unchecked = _converter(project, timeline, todo, memory)
-    renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event)
-                if memory else Renderer(timeline, theme, words, markup))
+    previous = _previous(todo, old, old_spans, output)
+    renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event,
+                         prints.piece, previous)
+                if memory else Renderer(timeline, theme, words, markup,
+                                        piece_key=prints.piece, previous=previous))
 
     if memory and len(todo) < SERVE_ALONE:
         workers = 1  # in this process, where the views and cards it makes are kept
 
+    spans: cache.Spans = {path: old_spans[path] for path in kept if path in old_spans}
+
     def fill(tree: Tree) -> int:
         for path in kept:
             tree.take(path)
-        return len(kept) + shards.render_into(tree, renderer, todo, workers)
+        count = len(kept) + shards.render_into(tree, renderer, todo, workers)
+        spans.update(tree.spans)
+        return count
 
     cache.forget_manifest(project, output)
     count = write_tree(project, output, paths, fill)
     cache.save_manifest(project, output, version, {
         path: (key, identity) for page, key in zip(pages, keys, strict=True)
-        for path in page.paths if (identity := cache.file_stat(output / path))})
+        for path in page.paths if (identity := cache.file_stat(output / path))}, spans)
     if memory:  # the fragments of events that are gone or changed are dropped
         current = {prints.event(e) for e in timeline.events}
         memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
@@ -242,6 +251,19 @@ def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, cac
         else:
             todo.append(page)
     return todo, kept
+
+
+def _previous(todo: list[Page], old: dict[str, tuple[str, cache.Stat]], spans: cache.Spans,
+              output: Path) -> dict[str, Previous]:
+    """The current site's copies of the joined files to render again, whose unchanged
+    pieces can be copied from them: only while each is still the file frise wrote."""
+    found: dict[str, Previous] = {}
+    for page in todo:
+        path = page.path
+        if (page.joined is not None and path in spans and path in old
+                and old[path][1] == cache.file_stat(output / path)):
+            found[path] = Previous(output / path, {k: (a, b) for k, a, b in spans[path]})
+    return found
 
 
 def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memory | None

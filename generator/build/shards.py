@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ..errors import FriseError, SourceLocation
 from ..site.output import Tree
+from ..site.pieces import Span
 from ..site.render import Page, Renderer
 
 PARALLEL_FROM = 5000
@@ -47,21 +48,28 @@ def _render(job: _Job, indexes: Sequence[int]) -> int:
     return count
 
 
-def _shard(indexes: list[int]) -> tuple[int, tuple[str, SourceLocation | None] | None]:
-    """In a worker: renders one shard; a located error comes back as data, since an
-    exception crossing processes would lose its location."""
+_Done = tuple[int, dict[str, tuple[Span, ...]], tuple[str, SourceLocation | None] | None]
+
+
+def _shard(indexes: list[int]) -> _Done:
+    """In a worker: renders one shard; returns the number of files written, where the
+    pieces of the joined files lie (for the parent's manifest), and a located error as
+    data, since an exception crossing processes would lose its location."""
     assert _job is not None
+    tree = _job[2]
+    tree.spans.clear()  # what this shard wrote, not the worker's earlier shards
     try:
-        return _render(_job, indexes), None
+        return _render(_job, indexes), tree.spans, None
     except FriseError as exc:
-        return 0, (exc.message, exc.location)
+        return 0, {}, (exc.message, exc.location)
 
 
 def render_into(tree: Tree, renderer: Renderer, pages: Sequence[Page],
                 workers: int) -> int:
     """Renders `pages` into `tree`, on `workers` processes when there is enough to do.
 
-    Returns the number of files written.
+    Returns the number of files written; `tree.spans` gathers where the pieces of the
+    joined files lie, whichever process wrote them.
     """
     global _job
     methods = multiprocessing.get_all_start_methods()
@@ -78,10 +86,11 @@ def render_into(tree: Tree, renderer: Renderer, pages: Sequence[Page],
     count = 0
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for written, error in pool.imap_unordered(_shard, shards):
+            for written, spans, error in pool.imap_unordered(_shard, shards):
                 if error is not None:
                     raise FriseError(*error)
                 count += written
+                tree.spans.update(spans)
     finally:
         _job = None
     return count

@@ -9,14 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from html import escape
 
 from ..content.dates import PartialDate, format_range
 from ..content.model import Citation, Event, Source, Timeline
 from . import typography, urls
 from .markdown import MarkdownConverter, at_root
-from .output import Output
+from .pieces import Joined
 from .render import Page
 from .theme import Words
 
@@ -60,10 +61,9 @@ def _tjs_date(date: PartialDate) -> dict[str, int]:
     return out
 
 
-def timeline_json(timeline: Timeline, words: Words, markup: MarkdownConverter
-                  ) -> tuple[dict[str, object], Iterator[dict[str, object]]]:
-    """TimelineJS3's JSON: a title slide from the site (the head), then one slide per
-    event, made one at a time (`json_pieces` puts them under "events").
+def timeline_json(timeline: Timeline, words: Words, markup: MarkdownConverter) -> Joined:
+    """TimelineJS3's JSON: a title slide from the site, then one slide per published
+    event.
 
     TimelineJS sets `headline` and `text` as HTML and strips tags from
     `display_date` and `group`, so every plain text is HTML-escaped here.
@@ -73,7 +73,8 @@ def timeline_json(timeline: Timeline, words: Words, markup: MarkdownConverter
         "unique_id": TITLE_ID,
         "text": {"headline": escape(site.title), "text": markup.block(site.description)},
     }
-    return {"title": title}, (_slide(e, words, markup) for e in published(timeline))
+    return json_joined({"title": title}, published(timeline),
+                       lambda e: _slide(e, words, markup), site.base_url)
 
 
 def _slide(e: Event, words: Words, markup: MarkdownConverter) -> dict[str, object]:
@@ -117,10 +118,8 @@ def _citation(citation: Citation) -> dict[str, object]:
     return {"source": _source(citation.source), "quote": citation.quote}
 
 
-def events_json(timeline: Timeline, words: Words, markup: MarkdownConverter
-                ) -> tuple[dict[str, object], Iterator[dict[str, object]]]:
-    """Everything each published event has, in frise's own documented schema: the file's
-    head, then its events, made one at a time (`json_pieces` puts them under "events")."""
+def events_json(timeline: Timeline, words: Words, markup: MarkdownConverter) -> Joined:
+    """Everything each published event has, in frise's own documented schema."""
     site = typography.site(timeline.site)
     head: dict[str, object] = {
         "version": EVENTS_VERSION,
@@ -129,7 +128,8 @@ def events_json(timeline: Timeline, words: Words, markup: MarkdownConverter
             "language": site.language, "author": site.author, "url": site.base_url,
         },
     }
-    return head, (_event_entry(e, words, markup, site.base_url) for e in published(timeline))
+    return json_joined(head, published(timeline),
+                       lambda e: _event_entry(e, words, markup, site.base_url), site.base_url)
 
 
 def _event_entry(e: Event, words: Words, markup: MarkdownConverter, base_url: str | None
@@ -173,40 +173,55 @@ def _text_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def events_csv(timeline: Timeline, words: Words, markup: MarkdownConverter) -> str:
+def events_csv(timeline: Timeline, words: Words, markup: MarkdownConverter) -> Joined:
     """A TimelineJS sheet: a `title` row, then one row per event, HTML in Text.
 
     The headline is plain text escaped as HTML, since TimelineJS renders it so; dates follow
     TimelineJS's year numbering; the group is the first tag's label.
     """
     site = typography.site(timeline.site)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
     blank_dates = [""] * 8
-    writer.writerow([*blank_dates, "", _text_cell(site.title), markup.block(site.description),
-                     "", "", "", "", "title", "", ""])
-    for e in published(timeline):
-        writer.writerow([
+    head = _csv_rows([CSV_COLUMNS, [*blank_dates, "", _text_cell(site.title),
+                                    markup.block(site.description), "", "", "", "", "title",
+                                    "", ""]])
+
+    def row(e: Event) -> str:
+        return _csv_rows([[
             *_csv_date(e.date), *_csv_date(e.end),
             _text_cell(format_range(e.date, e.end, words.dates)), _text_cell(e.title),
             markup.block(e.summary), "", "", "", "", "",
             _text_cell(e.tags[0].label) if e.tags else "", "",
-        ])
+        ]])
+
+    return _at_root(Joined(head, published(timeline), row), site.base_url)
+
+
+def _csv_rows(rows: Iterable[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
 
 
-def json_pieces(head: dict[str, object], events: Iterable[object]) -> Iterator[str]:
-    """Stable, compact JSON with a final newline, in pieces: `head` with "events" added
-    last, the events one by one, so that an export of tens of megabytes is never held as
-    one string, let alone as the copies encoding it would make. Joined, the pieces are
-    `json.dumps({**head, "events": list(events)})` to the byte (the C encoder, several
-    times faster on large timelines than indented JSON)."""
+def json_joined(head: dict[str, object], events: Sequence[Event],
+                entry: Callable[[Event], object], base_url: str | None) -> Joined:
+    """Stable, compact JSON with a final newline, as pieces: `head` with "events" added
+    last, then each event's `entry`, so that an export of tens of megabytes is never held
+    as one string, and a rebuild makes only the entries of the events that changed.
+    Joined, the pieces are `json.dumps({**head, "events": [entry(e) for e in events]})`
+    to the byte (the C encoder, several times faster on large timelines than indented
+    JSON)."""
     text = _dump(head)
-    yield text[:-1] + ("," if head else "") + '"events":['
-    for i, item in enumerate(events):
-        yield ("," if i else "") + _dump(item)
-    yield "]}\n"
+    return _at_root(Joined(text[:-1] + ("," if head else "") + '"events":[', events,
+                           lambda e: _dump(entry(e)), ",", "]}\n"), base_url)
+
+
+def _at_root(joined: Joined, base_url: str | None) -> Joined:
+    """Links to events made absolute (`base_url`) or from the site's root: the exports
+    sit at the root, and are read by tools that know nothing of frise's links."""
+    root = base_url or ""
+    piece = joined.piece
+    return replace(joined, head=at_root(joined.head, root),
+                   piece=lambda e: at_root(piece(e), root))
 
 
 def _dump(data: object) -> str:
@@ -215,21 +230,14 @@ def _dump(data: object) -> str:
 
 def plugin(timeline: Timeline, words: Words) -> Iterator[Page]:
     """The plan's entries for `timeline.json`, `events.json` and `events.csv`: each made
-    from every event (so rendered in parallel), with the build's converter."""
-    makers: dict[str, Callable[[Timeline, MarkdownConverter], Iterable[str]]] = {
-        "timeline.json": lambda shown, markup: json_pieces(*timeline_json(shown, words, markup)),
-        "events.json": lambda shown, markup: json_pieces(*events_json(shown, words, markup)),
-        "events.csv": lambda shown, markup: [events_csv(shown, words, markup)],
+    from every event (so rendered in parallel), one piece per event (`pieces.join`)."""
+    makers: dict[str, Callable[[Timeline, Words, MarkdownConverter], Joined]] = {
+        "timeline.json": timeline_json, "events.json": events_json, "events.csv": events_csv,
     }
     for path, make in makers.items():
-        yield Page((path,), "", (timeline.events,), _one(path, make))
+        yield Page((path,), "", (timeline.events,), joined=_with(make, words))
 
 
-def _one(path: str, make: Callable[[Timeline, MarkdownConverter], Iterable[str]]
-         ) -> Callable[[MarkdownConverter, Timeline], Iterator[Output]]:
-    def outputs(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
-        root = shown.site.base_url or ""  # links to events: from the site's root
-        yield Output(path, b"".join(at_root(piece, root).encode("utf-8")
-                                    for piece in make(shown, markup)))
-
-    return outputs
+def _with(make: Callable[[Timeline, Words, MarkdownConverter], Joined], words: Words
+          ) -> Callable[[MarkdownConverter, Timeline], Joined]:
+    return lambda markup, timeline: make(timeline, words, markup)

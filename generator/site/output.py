@@ -30,6 +30,8 @@ class Output:
 
     path: str
     data: bytes
+    spans: tuple[tuple[str, int, int], ...] = ()
+    """For a file made of one piece per event, where each piece lies (`pieces.Span`)."""
 
 
 MARKER = ".frise-output"
@@ -136,6 +138,8 @@ class Tree:
         self.folder = folder
         self.output = output
         self._made: set[str] = set()
+        self.spans: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        """Where each event's piece lies in the joined files written (for the manifest)."""
 
     def _target(self, path: str) -> Path:
         target = self.folder / path
@@ -152,6 +156,8 @@ class Tree:
         except OSError as exc:
             raise FriseError(f"cannot write '{out.path}' into '{self.output}': "
                              f"{exc.strerror}") from None
+        if out.spans:
+            self.spans[out.path] = out.spans
 
     def take(self, path: str) -> None:
         """Takes an unchanged file from the current site: a hard link, a copy where

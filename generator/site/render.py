@@ -3,7 +3,7 @@ page's bytes from its entry of the plan, one at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,6 +36,7 @@ from .contexts import (
 from .linked_data import LinkedData
 from .markdown import MarkdownConverter, at_root, trusted
 from .output import Output
+from .pieces import Joined, Previous, join
 from .theme import Theme, Words, template_error
 from .views import (
     BROWSE_LIMIT,
@@ -103,6 +104,10 @@ class Page:
     make: Callable[[MarkdownConverter, Timeline], Iterator[Output]] | None = field(default=None,
                                                                           compare=False)
     """Called with the build's converter and the timeline as displayed (typeset)."""
+    joined: Callable[[MarkdownConverter, Timeline], Joined] | None = field(default=None,
+                                                                          compare=False)
+    """For a file made of one piece per event: called with the build's converter and the
+    timeline as planned; the renderer typesets only the events whose piece it makes."""
 
     @property
     def path(self) -> str:
@@ -177,13 +182,17 @@ class Renderer:
     Views of events and their cards are made on first use and kept in `memo`, so that
     each is computed once per process however many pages show it. `key` names an event
     by everything its view and card are made from (by default its id: one build); with
-    its fingerprint, `frise serve` keeps `memo` from one build to the next.
+    its fingerprint, `frise serve` keeps `memo` from one build to the next. The pieces
+    of joined files found in `previous` under their `piece_key` are not made again.
     """
 
     def __init__(self, timeline: Timeline, theme: Theme, words: Words, markup: MarkdownConverter,
                  memo: dict[tuple[object, ...], Any] | None = None,
-                 key: Callable[[Event], object] | None = None) -> None:
+                 key: Callable[[Event], object] | None = None,
+                 piece_key: Callable[[Event], str] | None = None,
+                 previous: Mapping[str, Previous] | None = None) -> None:
         self.env = theme.env
+        self.timeline = timeline
         self.words = words
         self.markup = markup
         self.site = typography.site(timeline.site)
@@ -196,6 +205,10 @@ class Renderer:
         self.kept = memo is not None
         """Views outlive this build (`frise serve`): they hold their summary."""
         self.key: Callable[[Event], object] = key or (lambda e: e.id)
+        self.piece_key: Callable[[Event], str] = piece_key or (lambda e: e.id)
+        """Names an event by all its pieces of the exports are made from (`pieces`)."""
+        self.previous: Mapping[str, Previous] = previous or {}
+        """The current site's copies of the joined files, whose pieces may be reused."""
         fragments = _Fragments(self.env, words.text, self.memo, self.key)
         self.common: SiteContext = {
             "site": self.site,
@@ -221,6 +234,11 @@ class Renderer:
 
     def render(self, page: Page) -> Iterator[Output]:
         """The file or files of one entry of the plan."""
+        if page.joined is not None:
+            data, spans = join(page.joined(self.markup, self.timeline), self.piece_key,
+                               self.typeset.event, self.previous.get(page.path))
+            yield Output(page.path, data, spans)
+            return
         if page.make is not None:
             if self._shown is None:
                 self._shown = self.typeset.timeline()
@@ -356,7 +374,7 @@ def markdown_texts(pages: Iterable[Page], timeline: Timeline) -> set[str]:
     texts = {timeline.site.description}
     texts.update(tag.description for tag in timeline.tags)
     for page in pages:
-        whole = page.make is not None
+        whole = page.make is not None or page.joined is not None
         for item in page.inputs:
             for e in item if isinstance(item, tuple) else (item,):
                 if isinstance(e, Event):

@@ -175,36 +175,45 @@ def site(tmp_path: Path) -> tuple[Path, Path, dict[str, tuple[str, cache.Stat]]]
         identity = cache.file_stat(output / path)
         assert identity is not None
         pages[path] = (hashlib.sha256(text.encode()).hexdigest()[:32], identity)
-    cache.save_manifest(tmp_path, output, V1, pages)
+    cache.save_manifest(tmp_path, output, V1, pages, SPANS)
     return tmp_path, output, pages
+
+
+SPANS: cache.Spans = {"index.html": (("e" * 32, 3, 8),)}
+NOTHING: tuple[dict[str, object], dict[str, object]] = ({}, {})
 
 
 def test_the_manifest_comes_back_as_saved(
         site: tuple[Path, Path, dict[str, tuple[str, cache.Stat]]]) -> None:
     root, output, pages = site
-    assert cache.load_manifest(root, output, V1) == pages
-    assert cache.load_manifest(root, root / "public", V1) == {}, "one manifest per folder"
+    assert cache.load_manifest(root, output, V1) == (pages, SPANS)
+    assert cache.load_manifest(root, root / "public", V1) == NOTHING, "one manifest per folder"
     cache.forget_manifest(root, output)
-    assert cache.load_manifest(root, output, V1) == {}
+    assert cache.load_manifest(root, output, V1) == NOTHING
 
 
 def test_a_manifest_of_another_version_is_ignored(
         site: tuple[Path, Path, dict[str, tuple[str, cache.Stat]]]) -> None:
     root, output, _ = site
-    assert cache.load_manifest(root, output, V2) == {}
+    assert cache.load_manifest(root, output, V2) == NOTHING
 
 
 @pytest.mark.parametrize("damage", [
     lambda text: text[:-5],
     lambda text: "",
     lambda text: "[]",
-    lambda text: text.replace('"format":1', '"format":2'),
+    lambda text: text.replace(f'"format":{cache.MANIFEST_FORMAT}', '"format":1'),
     lambda text: text.replace('"pages":{', '"pages":{"x":"not a list",'),
     lambda text: text.replace('"pages":{', '"pages":{"x":["fp",1,2,3],'),
     lambda text: text.replace('"pages":{', '"pages":{"x":["fp",1,2,3,"4"],'),
     lambda text: text.replace('"pages":{', '"pages":{"x":[7,1,2,3,4],'),
+    lambda text: text.replace('"spans":{', '"spans":{"gone.json":[],'),
+    lambda text: text.replace(',3,8]', ',8,3]'),
+    lambda text: text.replace(',3,8]', ',"3",8]'),
+    lambda text: text.replace(',3,8]', ',3]'),
 ], ids=["cut", "empty", "a-list", "other-format", "not-a-list", "short", "text-stat",
-        "number-fingerprint"])
+        "number-fingerprint", "spans-of-no-page", "backward-span", "text-offset",
+        "short-span"])
 def test_a_damaged_manifest_is_ignored_whole(
         site: tuple[Path, Path, dict[str, tuple[str, cache.Stat]]],
         damage: Callable[[str], str]) -> None:
@@ -213,7 +222,7 @@ def test_a_damaged_manifest_is_ignored_whole(
     text = manifest.read_text(encoding="utf-8")
     assert damage(text) != text
     manifest.write_text(damage(text), encoding="utf-8")
-    assert cache.load_manifest(root, output, V1) == {}
+    assert cache.load_manifest(root, output, V1) == NOTHING
 
 
 def test_file_stat_names_regular_files_only(tmp_path: Path) -> None:
@@ -240,8 +249,8 @@ def test_a_cache_that_cannot_be_written_costs_only_time(project: ProjectFactory)
     load_project(root, store)
     cache.save(root, KNOWN, set())
     cache.save_nodes(root, V1, store)
-    cache.save_manifest(root, root / "site", V1, {"index.html": ("f" * 32, (1, 2, 3, 4))})
+    cache.save_manifest(root, root / "site", V1, {"index.html": ("f" * 32, (1, 2, 3, 4))}, {})
     cache.forget_manifest(root, root / "site")
     assert cache.load(root) == {}
-    assert cache.load_manifest(root, root / "site", V1) == {}
+    assert cache.load_manifest(root, root / "site", V1) == NOTHING
     assert cache.load_nodes(root, V1).read == set()

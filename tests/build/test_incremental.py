@@ -15,12 +15,15 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.build import cache, shards
 from generator.build.pipeline import Memory, Report, build
 from generator.build.stamp import code_version
+from generator.content.model import Event
+from generator.site import exports
 
 EVENTS = 25
 
@@ -256,4 +259,35 @@ def test_a_damaged_cache_of_parsed_files_is_ignored(
     _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))
     report = build(built, workers=3)
     assert report.parsed == EVENTS + 4  # the events, site, tags, actors and sources
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def test_a_rebuild_makes_only_the_edited_events_pieces_of_the_exports(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exports hold every event: after one edit, the other events' pieces are copied
+    from the current site's files, not converted, typeset and encoded again."""
+    made: list[str] = []
+    entry = exports._event_entry
+
+    def counted(e: Event, *args: Any) -> dict[str, object]:
+        made.append(e.id)
+        return entry(e, *args)
+
+    monkeypatch.setattr(exports, "_event_entry", counted)
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=1)
+    assert made == ["event-007"]
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["events.json", "timeline.json", "events.csv"])
+def test_an_export_changed_by_hand_gives_none_of_its_pieces(
+        built: Path, tmp_path: Path, name: str) -> None:
+    """Pieces are copied only from the file frise wrote: one edited by hand (same
+    length, so only its identity tells) is made again whole."""
+    export = built / "site" / name
+    export.write_bytes(export.read_bytes().replace(b"Event 5", b"Hacked!"))
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=3)
+    assert b"Hacked!" not in export.read_bytes()
     assert tree(built / "site") == clean_build(built, tmp_path)

@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
@@ -21,6 +22,7 @@ from generator.build.pipeline import build, check
 from generator.content.dates import PartialDate
 from generator.site import exports
 from generator.site.markdown import MarkdownConverter
+from generator.site.pieces import join
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_EN = REPO / "tests" / "fixtures" / "good-en"
@@ -99,8 +101,8 @@ def test_timeline_json_full_dates_and_escaped_text(project) -> None:  # type: ig
     })
     timeline, theme, _ = check(root)
     words = theme.words("en")
-    _, slides = exports.timeline_json(timeline, words, MarkdownConverter())
-    slide: dict[str, Any] = next(slides)
+    joined = exports.timeline_json(timeline, words, MarkdownConverter())
+    slide: dict[str, Any] = json.loads(joined.piece(joined.events[0]))
     assert slide["start_date"] == {"year": 1984, "month": 1, "day": 1}
     assert slide["end_date"] == {"year": 1984, "month": 2}
     # TimelineJS sets the headline as HTML and strips tags from the group: both escaped.
@@ -233,7 +235,8 @@ def test_csv_round_trip_full_dates(project) -> None:  # type: ignore[no-untyped-
                     "content/events/b.yaml":
                     "title: Long ago\ndate: \"0000\"\nsummary: 1 BC.\n"})
     timeline, theme, _ = check(root)
-    text = exports.events_csv(timeline, theme.words("en"), MarkdownConverter())
+    text = join(exports.events_csv(timeline, theme.words("en"), MarkdownConverter()),
+                lambda e: e.id, lambda e: e)[0].decode("utf-8")
     result = importer.convert(text, "events.csv")
     dates = {i.data["title"]: (i.data["date"], i.data.get("end")) for i in result.events}
     assert dates == {"A day": ("0001-03-04", "0002-01"), "Long ago": ("0000", None)}
@@ -266,6 +269,13 @@ def test_partial_date_days() -> None:
 ])
 def test_json_in_pieces_is_the_json_of_the_whole(head: dict[str, object],
                                                   items: list[object]) -> None:
-    """The exports are written piece by piece (memory) but must read as one JSON text."""
+    """The exports are made piece by piece (memory, rebuilds) but must read as one JSON
+    text; links to events are made from the root."""
+    events = [SimpleNamespace(id=str(i), item=item) for i, item in enumerate(items)]
+    joined = exports.json_joined(head, events, lambda e: e.item, None)  # type: ignore[arg-type,attr-defined]
+    data, spans = join(joined, lambda e: e.id, lambda e: e)
     whole = json.dumps({**head, "events": items}, ensure_ascii=False, separators=(",", ":"))
-    assert "".join(exports.json_pieces(head, iter(items))) == whole + "\n"
+    assert data.decode("utf-8") == whole.replace("frise-root:/", "") + "\n"
+    assert [data[a:b] for _, a, b in spans] == [
+        json.dumps(i, ensure_ascii=False, separators=(",", ":")).replace(
+            "frise-root:/", "").encode("utf-8") for i in items]

@@ -198,6 +198,26 @@ def forget_manifest(project: Path, output: Path) -> None:
         _manifest_file(project, output).unlink()
 
 
+class SearchWords:
+    """Each event's words for the search index, by `search.words_key` (`search.WordsKept`).
+
+    Kept by the process that renders the index, which may be a worker: the words are
+    named by what they are made from, so saving them never harms, even in a build that
+    fails later."""
+
+    def __init__(self, project: Path, version: str) -> None:
+        self.folder = project / FOLDER / f"words-{version[:16]}"
+        self.read: set[str] = set()
+
+    def load(self) -> dict[str, str]:
+        found = _read_shards(self.folder)
+        self.read = set(found)
+        return {k: v for k, v in found.items() if isinstance(v, str)}
+
+    def save(self, words: Mapping[str, str]) -> None:
+        _write_shards(self.folder, words, self.read)
+
+
 def _nodes_folder(project: Path, version: str) -> Path:
     return project / FOLDER / f"nodes-{version[:16]}"
 

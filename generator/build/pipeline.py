@@ -162,10 +162,12 @@ SERVE_ALONE = 1000
 renders faster with the views and cards kept from the last save than on fresh workers."""
 
 
-def site_plan(timeline: Timeline, theme: Theme, words: Words) -> list[Page]:
-    """Every file of the site: pages, exports and feeds, assets."""
+def site_plan(timeline: Timeline, theme: Theme, words: Words,
+              kept: search.WordsKept | None = None) -> list[Page]:
+    """Every file of the site: pages, exports and feeds, assets. `kept` keeps the search
+    index's words between builds."""
     epoch = feeds.source_date_epoch(os.environ)
-    extras = [exports.plugin, feeds.plugin(epoch), search.plugin]
+    extras = [exports.plugin, feeds.plugin(epoch), search.plugin(kept)]
     return render.plan(timeline, extras, words) + [render.assets(theme)]
 
 
@@ -193,9 +195,9 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     """Renders what changed since the current site was built, takes the rest from it,
     and swaps the new site in. Returns the number of files, and of files rendered."""
     words = typeset(theme.words(timeline.site.language))
-    pages = site_plan(timeline, theme, words)
-    prints = Fingerprints(timeline, theme, words)
     version = code_version()
+    pages = site_plan(timeline, theme, words, cache.SearchWords(project, version))
+    prints = Fingerprints(timeline, theme, words)
     keys = [prints.page(page) for page in pages]
     old, old_spans = cache.load_manifest(project, output, version)
     todo, kept = _unchanged(pages, keys, old, output)

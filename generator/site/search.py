@@ -10,11 +10,13 @@ hold it as a compact list of gaps, or as a bitmap when most events hold it.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Protocol
 
 from ..content.dates import format_range
 from ..content.model import Event, Timeline
@@ -66,6 +68,10 @@ def encode_gaps(positions: list[int]) -> str:
     return "".join(out)
 
 
+def _bits_length(total: int) -> int:
+    return 1 + (total + 5) // 6
+
+
 def encode_bits(positions: list[int], total: int) -> str:
     """Positions as a bitmap, six events a character, prefixed with '='."""
     cells = [0] * ((total + 5) // 6)
@@ -88,28 +94,71 @@ def _event_words(e: Event, markup: MarkdownConverter) -> set[str]:
     return found
 
 
-def index(timeline: Timeline, words_: Words, markup: MarkdownConverter) -> dict[str, object]:
-    """The index as data: tags, actors, events in timeline order, and the words."""
+class WordsKept(Protocol):
+    """Where a build keeps each event's words for the next one (`build.cache`), by
+    `words_key`: finding them costs more than the rest of the index."""
+
+    def load(self) -> Mapping[str, str]: ...
+
+    def save(self, words: Mapping[str, str]) -> None: ...
+
+
+def words_key(e: Event) -> str:
+    """Names an event by every text `_event_words` reads of it: equal keys, equal words
+    (the cache's folder names the version of frise and of the libraries)."""
+    texts = (e.title, e.summary, e.body, tuple(t.label for t in e.tags),
+             tuple((a.name, a.aliases) for a in e.actors))
+    return hashlib.blake2b(repr(texts).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
+          kept: WordsKept | None = None) -> dict[str, object]:
+    """The index as data: tags, actors, events in timeline order, and the words.
+
+    The words of an event found in `kept` are not looked for again; those of this
+    timeline's events are kept for the next build (and no others)."""
     tag_at = {t.slug: i for i, t in enumerate(timeline.tags)}
     actor_at = {a.id: i for i, a in enumerate(timeline.actors)}
+    known = kept.load() if kept is not None else {}
+    used: dict[str, str] = {}
     postings: dict[str, list[int]] = {}
     rows = []
     for i, e in enumerate(timeline.events):
-        for w in _event_words(e, markup):
+        key = words_key(e)
+        found = known.get(key)
+        if found is None:
+            found = " ".join(sorted(_event_words(e, markup)))
+        used[key] = found
+        for w in found.split():
             postings.setdefault(w, []).append(i)
         end = round(year_position(e.end, end=True), 3) if e.end and e.end != e.date else None
         rows.append([e.id, e.title, format_range(e.date, e.end, words_.dates),
                      round(year_position(e.date), 3), end,
                      [tag_at[t.slug] for t in e.tags], [actor_at[a.id] for a in e.actors],
                      1 if e.featured else 0])
+    if kept is not None:
+        kept.save(used)
     total = len(rows)
     vocabulary = {}
     for w in sorted(postings):
-        gaps = encode_gaps(postings[w])
-        bits = encode_bits(postings[w], total) if len(gaps) > total // 6 else None
-        vocabulary[w] = bits if bits is not None and len(bits) < len(gaps) else gaps
+        vocabulary[w] = _postings(postings[w], total)
     return {"tags": [t.slug for t in timeline.tags], "actors": [a.id for a in timeline.actors],
             "events": rows, "words": vocabulary}
+
+
+def _postings(positions: list[int], total: int) -> str:
+    """The shorter of the gaps and the bitmap (the gaps on a tie). Each gap takes one
+    character at least, so a word held by more events than the bitmap has characters
+    is a bitmap without its gaps being written out."""
+    if len(positions) > _bits_length(total):
+        return encode_bits(positions, total)
+    gaps = encode_gaps(positions)
+    if len(gaps) > total // 6:
+        bits = encode_bits(positions, total)
+        if len(bits) < len(gaps):
+            return bits
+    return gaps
 
 
 def script(data: dict[str, object]) -> bytes:
@@ -118,11 +167,15 @@ def script(data: dict[str, object]) -> bytes:
     return ("window.friseIndex=" + text.replace("<", "\\u003c") + ";\n").encode("utf-8")
 
 
-def plugin(timeline: Timeline, words_: Words) -> Iterator[Page]:
+def plugin(kept: WordsKept | None = None) -> Callable[[Timeline, Words], Iterator[Page]]:
     """The plan's entry for the search index, made from every event (as displayed:
-    typeset titles in the results; typography never changes a folded word)."""
+    typeset titles in the results; typography never changes a folded word), with
+    the events' words kept in `kept` from one build to the next."""
 
-    def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
-        yield Output(urls.SEARCH_INDEX, script(index(shown, words_, markup)))
+    def pages(timeline: Timeline, words_: Words) -> Iterator[Page]:
+        def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
+            yield Output(urls.SEARCH_INDEX, script(index(shown, words_, markup, kept)))
 
-    yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)
+        yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)
+
+    return pages

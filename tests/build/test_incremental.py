@@ -23,7 +23,7 @@ from generator.build import cache, shards
 from generator.build.pipeline import Memory, Report, build
 from generator.build.stamp import code_version
 from generator.content.model import Event
-from generator.site import exports
+from generator.site import exports, search
 
 EVENTS = 25
 
@@ -290,4 +290,36 @@ def test_an_export_changed_by_hand_gives_none_of_its_pieces(
     _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
     build(built, workers=3)
     assert b"Hacked!" not in export.read_bytes()
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def test_a_rebuild_looks_for_the_words_of_the_edited_event_only(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index's words of the other events are kept in `.frise-cache/`."""
+    looked: list[str] = []
+    event_words = search._event_words
+
+    def counted(e: Event, *args: Any) -> set[str]:
+        looked.append(e.id)
+        return event_words(e, *args)
+
+    monkeypatch.setattr(search, "_event_words", counted)
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=1)
+    assert looked == ["event-007"]
+    assert b'"seven"' in (built / "site/assets/search-index.js").read_bytes()
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def test_a_damaged_cache_of_words_is_ignored(built: Path, tmp_path: Path) -> None:
+    (folder,) = (built / cache.FOLDER).glob("words-*")
+    shards = sorted(folder.glob("*.json"))
+    assert shards
+    for shard in shards:  # every event's words replaced, but the digests left as they were
+        digest, _, text = shard.read_bytes().partition(b"\n")
+        data = json.loads(text)
+        shard.write_bytes(digest + b"\n" + json.dumps({k: "wrong" for k in data}).encode())
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=3)
+    assert b'"wrong"' not in (built / "site/assets/search-index.js").read_bytes()
     assert tree(built / "site") == clean_build(built, tmp_path)

@@ -219,9 +219,11 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     spans: cache.Spans = {path: old_spans[path] for path in kept if path in old_spans}
 
     def fill(tree: Tree) -> int:
-        for path in kept:
-            tree.take(path)
-        count = len(kept) + shards.render_into(tree, renderer, todo, workers)
+        def take() -> None:
+            for path in kept:
+                tree.take(path)
+
+        count = len(kept) + shards.render_into(tree, renderer, todo, workers, take)
         spans.update(tree.spans)
         return count
 

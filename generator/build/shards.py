@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import FriseError, SourceLocation
 from ..site.output import Tree
@@ -65,8 +65,9 @@ def _shard(indexes: list[int]) -> _Done:
 
 
 def render_into(tree: Tree, renderer: Renderer, pages: Sequence[Page],
-                workers: int) -> int:
-    """Renders `pages` into `tree`, on `workers` processes when there is enough to do.
+                workers: int, meanwhile: Callable[[], object] = lambda: None) -> int:
+    """Renders `pages` into `tree`, on `workers` processes when there is enough to do,
+    and calls `meanwhile` while they work (the files taken from the current site).
 
     Returns the number of files written; `tree.spans` gathers where the pieces of the
     joined files lie, whichever process wrote them.
@@ -74,6 +75,7 @@ def render_into(tree: Tree, renderer: Renderer, pages: Sequence[Page],
     global _job
     methods = multiprocessing.get_all_start_methods()
     if workers < 2 or sum(map(_weight, pages)) < PARALLEL_FROM or "fork" not in methods:
+        meanwhile()
         return _render((renderer, pages, tree), range(len(pages)))
     for name in {p.template for p in pages if p.template}:
         renderer.env.get_template(name)  # compiled once here, inherited by every worker
@@ -86,7 +88,9 @@ def render_into(tree: Tree, renderer: Renderer, pages: Sequence[Page],
     count = 0
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for written, spans, error in pool.imap_unordered(_shard, shards):
+            done = pool.imap_unordered(_shard, shards)
+            meanwhile()
+            for written, spans, error in done:
                 if error is not None:
                     raise FriseError(*error)
                 count += written

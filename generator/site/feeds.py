@@ -149,9 +149,14 @@ def page_paths(timeline: Timeline) -> list[str]:
             + periods.page_paths(events))
 
 
+_LOC_SAFE = ":/?#[]@!$&'()*+,;=%~"
+_LOC_PLAIN = re.compile(r"[A-Za-z0-9_.~\-" + re.escape(_LOC_SAFE) + "]*")
+"""What `quote` leaves as it is: most URLs of a site (frise's paths are slugs)."""
+
+
 def _loc(url: str) -> str:
     """A URL as sitemaps.org wants it: non-ASCII and spaces percent-encoded."""
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+    return url if _LOC_PLAIN.fullmatch(url) else quote(url, safe=_LOC_SAFE)
 
 
 def _xml(root: ET.Element) -> bytes:

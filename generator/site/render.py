@@ -225,6 +225,15 @@ class Renderer:
         }
         fragments.context = self.common
 
+    def shown(self, e: Event) -> Event:
+        """The event as pages show it (its plain text typeset), kept in `memo` like its
+        view: the index shows every event."""
+        key = ("shown", self.key(e))
+        found: Event | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self.typeset.event(e)
+        return found
+
     def view(self, e: Event) -> EventView:
         key = ("view", self.key(e))
         found: EventView | None = self.memo.get(key)
@@ -236,12 +245,12 @@ class Renderer:
         """The file or files of one entry of the plan."""
         if page.joined is not None:
             data, spans = join(page.joined(self.markup, self.timeline), self.piece_key,
-                               self.typeset.event, self.previous.get(page.path))
+                               self.shown, self.previous.get(page.path))
             yield Output(page.path, data, spans)
             return
         if page.make is not None:
             if self._shown is None:
-                self._shown = self.typeset.timeline()
+                self._shown = self.typeset.timeline(self.shown)
             yield from page.make(self.markup, self._shown)
             return
         inputs = [self._display(item) for item in page.inputs]
@@ -251,7 +260,7 @@ class Renderer:
     def _display(self, item: object) -> Any:
         """An input of the plan as pages show it: its plain text typeset."""
         if isinstance(item, Event):
-            return self.typeset.event(item)
+            return self.shown(item)
         if isinstance(item, Tag):
             return self.typeset.tag(item)
         if isinstance(item, Actor):

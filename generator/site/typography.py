@@ -181,11 +181,12 @@ class Typesetter:
                     for c in e.citations))
         return done
 
-    def timeline(self) -> Timeline:
-        """The whole timeline typeset."""
+    def timeline(self, event: Callable[[Event], Event] | None = None) -> Timeline:
+        """The whole timeline typeset; `event` typesets one event (by default, `event`)."""
+        each = event or self.event
         return replace(
             self.value,
-            events=tuple(self.event(e) for e in self.value.events),
+            events=tuple(each(e) for e in self.value.events),
             tags=tuple(self.tags[t.slug] for t in self.value.tags),
             actors=tuple(self.actors[a.id] for a in self.value.actors),
         )

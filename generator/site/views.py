@@ -34,8 +34,6 @@ class EventView:
     path: str
     when: str
     """The date or period in words, as plain text."""
-    when_html: Html
-    """The same inside `<time datetime>`, or a `data-edtf` span where HTML cannot say it."""
     year: int
     duration: str = ""
     """How long a period lasts in words ("5 ans", "6 semaines"); empty for a date."""
@@ -45,10 +43,19 @@ class EventView:
     """Else the converter that makes it when a page first shows it: a list's frise
     needs a view of every event, its cards only of some (the converter keeps what it
     converted, so each summary is converted once)."""
+    words: Words | None = field(default=None, compare=False, repr=False)
+    """The interface words, for `when_html`."""
 
     @property
     def id(self) -> str:
         return self.event.id
+
+    @property
+    def when_html(self) -> Html:
+        """`when` inside `<time datetime>`, or a `data-edtf` span where HTML cannot say
+        it: made when shown, since only cards and event pages show it."""
+        assert self.words is not None, "a view has the words of its build"
+        return when_html(self.event.date, self.event.end, self.words)
 
     @property
     def summary(self) -> Html:
@@ -202,9 +209,9 @@ def event_view(e: Event, words: Words, markup: MarkdownConverter, kept: bool = F
         event=e,
         path=urls.event_path(e.id),
         when=format_range(e.date, e.end, words.dates),
-        when_html=when_html(e.date, e.end, words),
         year=e.date.year,
         duration=duration(e.date, e.end, words.dates.locale),
         summary_html=trusted(markup.block(e.summary)) if kept else None,
         markdown=None if kept else markup,
+        words=words,
     )

@@ -9,11 +9,13 @@ each silently changes what the editor meant.
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -535,6 +537,22 @@ class _Inside:
             return False
 
 
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pauses Python's cycle collector while a project's nodes or model are made: they
+    hold no cycles, yet as hundreds of thousands of them pile up the collector walks
+    every live object again and again (a third of the time of loading 10,000 events).
+    A collector already paused, by a caller or a nested pause, is left paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@cycle_collector_paused()
 def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     """Reads every content file of the project, in sorted order, collecting all problems.
 

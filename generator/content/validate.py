@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..errors import Collector, SourceLocation
 from .config import read_site
 from .links import EVENT_LINK, find_links
-from .loader import Mapping, Node, RawProject, Scalar, Sequence
+from .loader import Mapping, Node, RawProject, Scalar, Sequence, cycle_collector_paused
 from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
 from .nodes import LANGUAGE_TAG, URL_SCHEMES, Reader, absolute_url, suggest
 from .slugs import check_slug, slug_fix, slugify
@@ -375,6 +375,7 @@ def link_problem(href: str, events: Collection[str], drafts: Collection[str]) ->
             "anchor '#...', or 'event:<id>' to link to another event")
 
 
+@cycle_collector_paused()
 def validate(raw: RawProject, drafts: bool = False,
              languages: Collection[str] | None = None) -> Timeline:
     """Checks the whole project and returns its timeline, or raises every problem at once.

@@ -435,44 +435,72 @@ def stray_files(content: Path, rel: Callable[[Path], str],
 
 
 Encoded = list[object]
-"""A node as JSON-ready lists: [value, line, col, plain, verbatim_col] for a scalar,
-[line, col, [items]] for a list, [line, col, key, value, key, value, ...] for a
-mapping (its keys encoded as scalars)."""
+"""A node as one flat JSON-ready list, in prefix order: `value, line, col, plain,
+verbatim_col` for a scalar (its value, a string, comes first), `_LIST, line, col, n`
+and then its n items for a list, `_MAPPING, line, col, n` and then n keys (encoded as
+scalars), each followed by its value, for a mapping. JSON reads a flat list several
+times faster than nested ones, and it leaves the cycle collector one object to walk
+per file instead of one per value."""
+_LIST, _MAPPING = 0, 1
 
 
 def encode(node: Node) -> Encoded:
-    """A node as plain lists, for the cache of parsed files."""
-    if isinstance(node, Scalar):
-        return [node.value, node.line, node.col, node.plain, node.verbatim_col]
-    if isinstance(node, Sequence):
-        return [node.line, node.col, [encode(item) for item in node.items]]
-    out: Encoded = [node.line, node.col]
-    for name, value in node.entries.items():
-        out += (encode(node.keys[name]), encode(value))
+    """A node as one flat list, for the cache of parsed files."""
+    out: Encoded = []
+    _encode(node, out)
     return out
+
+
+def _encode(node: Node, out: Encoded) -> None:
+    if isinstance(node, Scalar):
+        out += (node.value, node.line, node.col, node.plain, node.verbatim_col)
+    elif isinstance(node, Sequence):
+        out += (_LIST, node.line, node.col, len(node.items))
+        for item in node.items:
+            _encode(item, out)
+    else:
+        out += (_MAPPING, node.line, node.col, len(node.entries))
+        for name, value in node.entries.items():
+            _encode(node.keys[name], out)
+            _encode(value, out)
 
 
 def decode_node(data: Any, path: str) -> Node:
     """The node `encode` wrote. The caller makes sure the data is what `encode` wrote
     (the cache checks a digest of each file); anything else raises ValueError,
     TypeError or IndexError, never gives a wrong node silently."""
-    first = data[0]
+    node, end = _decode(data, 0, path)
+    if end != len(data):
+        raise ValueError("more than one node")
+    return node
+
+
+def _decode(data: Any, i: int, path: str) -> tuple[Node, int]:
+    """The node encoded from `data[i]` on, and the index after it."""
+    first = data[i]
     if first.__class__ is str:
-        value, line, col, plain, verbatim = data
+        line, col, plain, verbatim = data[i + 1:i + 5]
         return Scalar(first, path, int(line), int(col), plain is True,
-                      None if verbatim is None else int(verbatim))
-    line, col = int(first), int(data[1])
-    if len(data) == 3:
-        return Sequence(tuple([decode_node(item, path) for item in data[2]]), path, line, col)
+                      None if verbatim is None else int(verbatim)), i + 5
+    kind, line, col, size = data[i:i + 4]
+    i += 4
+    if kind == _LIST:
+        items = []
+        for _ in range(size):
+            item, i = _decode(data, i, path)
+            items.append(item)
+        return Sequence(tuple(items), path, int(line), int(col)), i
+    if kind != _MAPPING:
+        raise ValueError("not a node")
     entries: dict[str, Node] = {}
     keys: dict[str, Scalar] = {}
-    for i in range(2, len(data), 2):
-        key = decode_node(data[i], path)
+    for _ in range(size):
+        key, i = _decode(data, i, path)
         if not isinstance(key, Scalar) or key.value in keys:
             raise ValueError("not a mapping")
         keys[key.value] = key
-        entries[key.value] = decode_node(data[i + 1], path)
-    return Mapping(entries, keys, path, line, col)
+        entries[key.value], i = _decode(data, i, path)
+    return Mapping(entries, keys, path, int(line), int(col)), i
 
 
 class NodeStore:

@@ -376,18 +376,18 @@ def is_leftover(name: str) -> bool:
     return bool(_LEFTOVER.match(name))
 
 
-def listing(folder: Path) -> list[tuple[str, bool]]:
-    """A folder's names, sorted, leftovers left out, each with whether it is a folder:
-    one pass, the file types coming with the listing (a project has thousands of files)."""
+def listing(folder: Path) -> list[os.DirEntry[str]]:
+    """A folder's entries, sorted by name, leftovers left out: one pass, each entry's
+    type coming with the listing, not asked of the system again for each of the
+    thousands of files of a project."""
     if not folder.is_dir():
         return []
     with os.scandir(folder) as entries:
-        return sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries
-                      if not is_leftover(e.name))
+        return sorted((e for e in entries if not is_leftover(e.name)), key=lambda e: e.name)
 
 
 def stray_files(content: Path, rel: Callable[[Path], str],
-                events: list[tuple[str, bool]]) -> list[FriseError]:
+                events: list[os.DirEntry[str]]) -> list[FriseError]:
     """Every file or folder of content/ that frise would otherwise skip without a word,
     each with what to do: no event goes missing from the site in silence. `events` is
     the listing of content/events/."""
@@ -414,10 +414,10 @@ def stray_files(content: Path, rel: Callable[[Path], str],
                  f": content/ holds {', '.join(CONTENT_FILES)} and the folders "
                  f"{', '.join(f'{f}/' for f in CONTENT_FOLDERS)}; move it"))
     folder = content / "events"
-    for name, is_folder in events:
-        entry = folder / name
+    for item in events:
+        entry = folder / item.name
         suffix = entry.suffix
-        if is_folder:
+        if item.is_dir(follow_symlinks=False):
             for file in sorted(entry.rglob("*")):
                 parts = file.relative_to(folder).parts
                 if file.is_file() and not any(is_leftover(part) for part in parts):
@@ -552,13 +552,14 @@ class _Inside:
         self.folder = folder.resolve()
         self.parents: dict[Path, bool] = {}
 
-    def __call__(self, path: Path) -> bool:
+    def __call__(self, path: Path, link: bool | None = None) -> bool:
+        """`link`: whether `path` is a symbolic link, when the caller knows it already."""
         try:
             inside = self.parents.get(path.parent)
             if inside is None:
                 inside = self.parents[path.parent] = path.parent.resolve().is_relative_to(
                     self.folder)
-            if not path.is_symlink():
+            if not (path.is_symlink() if link is None else link):
                 return inside
             return path.resolve().is_relative_to(self.folder)
         except (ValueError, OSError):
@@ -593,10 +594,11 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
 
-    def read(file: Path, parse: Callable[[Path, str], T]) -> T | None:
+    def read(file: Path, parse: Callable[[Path, str], T], link: bool | None = None,
+             ) -> T | None:
         """One file read by `parse`, or None with its problems collected."""
         display = rel(file)
-        if not inside(file):  # the file, or a folder on its way, is a link out
+        if not inside(file, link):  # the file, or a folder on its way, is a link out
             raw.errors.append(
                 FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
             )
@@ -631,18 +633,20 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     )
     events = listing(content / "events")
     raw.errors.extend(stray_files(content, rel, events))
-    for name, is_folder in events:
-        file = content / "events" / name
-        if is_folder or file.suffix not in (".yaml", ".yml"):
+    events_dir = content / "events"
+    for entry in events:
+        file = events_dir / entry.name
+        if entry.is_dir(follow_symlinks=False) or file.suffix not in (".yaml", ".yml"):
             continue  # reported by stray_files
-        if file.is_symlink() and not file.exists():
+        link = entry.is_symlink()
+        if link and not file.exists():
             raw.errors.append(FriseError("symbolic link is broken or loops; refused",
                                          SourceLocation(rel(file))))
             continue
-        if not file.is_file():
+        if not entry.is_file():
             continue
         known = len(raw.errors)
-        node = read(file, yaml_file)
+        node = read(file, yaml_file, link)
         if node is not None:
             raw.events.append((file.stem, node))
         elif len(raw.errors) == known:  # read fine, but nothing in it

@@ -75,7 +75,9 @@ class Reader:
 
     errors: Collector
 
-    def mapping(self, node: Node | None, what: str, loc: SourceLocation) -> Mapping | None:
+    def mapping(self, node: Node | None, what: str, loc: SourceLocation | None = None,
+                ) -> Mapping | None:
+        """`loc` is where a missing node is reported; a node given has its own."""
         if isinstance(node, Mapping):
             return node
         if node is None:
@@ -169,7 +171,9 @@ class Reader:
             return None
         return value
 
-    def slug_list(self, node: Node | None, key: str) -> list[tuple[str, SourceLocation]]:
+    def slug_list(self, node: Node | None, key: str) -> list[tuple[str, Node]]:
+        """The valid slugs of a list, each with its node: the location of one that turns
+        out unknown is made only then, not for the tens of thousands that are known."""
         if node is None:
             return []
         if isinstance(node, Scalar) and node.is_null:
@@ -178,12 +182,12 @@ class Reader:
             self.errors.add(f"'{key}' must be a list, e.g. [{key[:-1]}-a, {key[:-1]}-b]",
                             node.loc)
             return []
-        out: list[tuple[str, SourceLocation]] = []
+        out: list[tuple[str, Node]] = []
         for item in node.items:
             slug = self.slug(item, key[:-1])
             if slug is not None:
                 if slug in (s for s, _ in out):
                     self.errors.add(f"{key[:-1]} '{slug}' is listed twice", item.loc)
                 else:
-                    out.append((slug, item.loc))
+                    out.append((slug, item))
         return out

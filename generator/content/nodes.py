@@ -24,14 +24,18 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 """A BCP 47 tag as editors write them: `fr`, `en-GB`, `az-Latn`."""
 _PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#]\S*)?")
 """The address most URLs of a project are: lower-case scheme, a host of ASCII letters,
-digits, dots and hyphens, no space. `absolute_url` accepts each without splitting it,
-which is most of its cost over tens of thousands of sources and links."""
+digits, dots and hyphens, no space: `_split_absolute` accepts every one, and
+`absolute_url` does without splitting it, most of its cost over tens of thousands of
+sources and links."""
 
 
 def absolute_url(value: str) -> bool:
     """http(s) with a host, or mailto with an address; no spaces (they end a link early)."""
-    if _PLAIN_WEB_URL.fullmatch(value):
-        return True
+    return bool(_PLAIN_WEB_URL.fullmatch(value)) or _split_absolute(value)
+
+
+def _split_absolute(value: str) -> bool:
+    """`absolute_url` the long way, for any address."""
     if _SPACES.search(value):
         return False
     try:

@@ -550,14 +550,17 @@ class _Inside:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
-        self.parents: dict[Path, bool] = {}
+        self.parents: dict[str, bool] = {}
+        """By the folder's path as a string: a Path made and hashed for each file costs
+        more than the rest of the check."""
 
     def __call__(self, path: Path, link: bool | None = None) -> bool:
         """`link`: whether `path` is a symbolic link, when the caller knows it already."""
         try:
-            inside = self.parents.get(path.parent)
+            parent = os.path.dirname(path)
+            inside = self.parents.get(parent)
             if inside is None:
-                inside = self.parents[path.parent] = path.parent.resolve().is_relative_to(
+                inside = self.parents[parent] = Path(parent).resolve().is_relative_to(
                     self.folder)
             if not (path.is_symlink() if link is None else link):
                 return inside
@@ -595,9 +598,10 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
         return p.relative_to(root).as_posix()
 
     def read(file: Path, parse: Callable[[Path, str], T], link: bool | None = None,
-             ) -> T | None:
-        """One file read by `parse`, or None with its problems collected."""
-        display = rel(file)
+             display: str | None = None) -> T | None:
+        """One file read by `parse`, or None with its problems collected; `link` and
+        `display` (the path shown) may come from a caller who knows them already."""
+        display = display or rel(file)
         if not inside(file, link):  # the file, or a folder on its way, is a link out
             raw.errors.append(
                 FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
@@ -634,24 +638,26 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     events = listing(content / "events")
     raw.errors.extend(stray_files(content, rel, events))
     events_dir = content / "events"
+    events_shown = rel(events_dir)
     for entry in events:
         file = events_dir / entry.name
         if entry.is_dir(follow_symlinks=False) or file.suffix not in (".yaml", ".yml"):
             continue  # reported by stray_files
+        display = f"{events_shown}/{entry.name}"
         link = entry.is_symlink()
         if link and not file.exists():
             raw.errors.append(FriseError("symbolic link is broken or loops; refused",
-                                         SourceLocation(rel(file))))
+                                         SourceLocation(display)))
             continue
         if not entry.is_file():
             continue
         known = len(raw.errors)
-        node = read(file, yaml_file, link)
+        node = read(file, yaml_file, link, display)
         if node is not None:
             raw.events.append((file.stem, node))
         elif len(raw.errors) == known:  # read fine, but nothing in it
             raw.errors.append(FriseError("an event file is empty: write at least its title, "
-                                         "date and summary", SourceLocation(rel(file))))
+                                         "date and summary", SourceLocation(display)))
     texts_dir = content / "sources"
     if texts_dir.is_dir():
         for file in sorted(texts_dir.rglob("*")):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..errors import Collector, SourceLocation
 from .config import read_site
 from .links import EVENT_LINK, find_links
-from .loader import Mapping, Node, RawProject, Scalar, Sequence
+from .loader import Mapping, Node, RawProject, Scalar, Sequence, cycle_collector_paused
 from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
 from .nodes import LANGUAGE_TAG, URL_SCHEMES, Reader, absolute_url, suggest
 from .slugs import check_slug, slug_fix, slugify
@@ -173,7 +173,7 @@ def _note(schema: Reader, node: Node) -> Note | None:
     if isinstance(node, Scalar):
         text = schema.text(node, "note", markdown=True)
         return Note("disagree", text) if text else None
-    m = schema.mapping(node, "a note", node.loc)
+    m = schema.mapping(node, "a note")
     if m is None:
         return None
     schema.keys(m, NOTE_KEYS, ("kind", "text"), "a note")
@@ -228,7 +228,7 @@ def _citations(schema: Reader, node: Node | None, ctx: _Context) -> tuple[Citati
         return ()
     out = []
     for item in node.items:
-        m = schema.mapping(item, "a source", item.loc)
+        m = schema.mapping(item, "a source")
         if m is None:
             continue
         e = m.entries
@@ -257,13 +257,13 @@ def _citations(schema: Reader, node: Node | None, ctx: _Context) -> tuple[Citati
 
 
 def _event(schema: Reader, event_id: str, node: Node, ctx: _Context) -> Event | None:
-    path = node.loc.path
+    path = node.path
     problem = check_slug(event_id)
     if problem:
         fix = slugify(event_id) or "event"
         schema.errors.add(f"file name '{event_id}' {problem}; rename it to '{fix}.yaml'",
                           SourceLocation(path))
-    m = schema.mapping(node, "an event file", node.loc)
+    m = schema.mapping(node, "an event file")
     if m is None:
         return None
     schema.keys(m, EVENT_KEYS, ("title", "date", "summary"), "an event")
@@ -277,21 +277,21 @@ def _event(schema: Reader, event_id: str, node: Node, ctx: _Context) -> Event | 
     if date is not None and end is not None and end.end_key < date.start_key:
         schema.errors.add(f"'end' ({end}) is before 'date' ({date})", e["end"].loc)
     tags = []
-    for slug, loc in schema.slug_list(e.get("tags"), "tags"):
+    for slug, item in schema.slug_list(e.get("tags"), "tags"):
         if ctx.tags is None:
             tags.append(Tag(slug, slug))
         elif slug in ctx.tags:
             tags.append(ctx.tags[slug])
         else:
             schema.errors.add(f"unknown tag '{slug}'{suggest(slug, ctx.tags)}"
-                              " (tags are defined in content/tags.yaml)", loc)
+                              " (tags are defined in content/tags.yaml)", item.loc)
     actors = []
-    for actor_id, loc in schema.slug_list(e.get("actors"), "actors"):
+    for actor_id, item in schema.slug_list(e.get("actors"), "actors"):
         if actor_id in ctx.actors:
             actors.append(ctx.actors[actor_id])
         else:
             schema.errors.add(f"unknown actor '{actor_id}'{suggest(actor_id, ctx.actors)}"
-                              " (actors are defined in content/actors.yaml)", loc)
+                              " (actors are defined in content/actors.yaml)", item.loc)
     citations = _citations(schema, e.get("sources"), ctx)
     summary = schema.text(e.get("summary"), "summary", markdown=True)
     body = schema.text(e.get("body"), "body", markdown=True) or ""
@@ -325,14 +325,12 @@ def _links(value: Scalar, key: Scalar) -> Iterable[tuple[str, SourceLocation]]:
     the value is on one line; in a block (`|`) its line, indented as editors do."""
     for href, offset in find_links(value.value):
         if value.verbatim_col is not None:
-            yield href, SourceLocation(value.loc.path, value.loc.line,
-                                       value.verbatim_col + offset)
+            yield href, SourceLocation(value.path, value.line, value.verbatim_col + offset)
         elif "\n" in value.value and not value.plain:  # a block: `|` and the lines below
             before = value.value[:offset]
             row = before.count("\n")
             col = offset - (before.rfind("\n") + 1)
-            yield href, SourceLocation(value.loc.path, value.loc.line + 1 + row,
-                                       key.loc.col + 2 + col)
+            yield href, SourceLocation(value.path, value.line + 1 + row, key.col + 2 + col)
         else:
             yield href, value.loc
 
@@ -375,6 +373,7 @@ def link_problem(href: str, events: Collection[str], drafts: Collection[str]) ->
             "anchor '#...', or 'event:<id>' to link to another event")
 
 
+@cycle_collector_paused()
 def validate(raw: RawProject, drafts: bool = False,
              languages: Collection[str] | None = None) -> Timeline:
     """Checks the whole project and returns its timeline, or raises every problem at once.

@@ -19,13 +19,17 @@ smartypants knows only English and writes entities.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from ..content.config import Site
 from ..content.model import Actor, Citation, Event, Source, Tag, Timeline
+
+T = TypeVar("T")
 
 VERSION = 1
 """Raised whenever a rule changes, so that nothing typeset by older rules is reused."""
@@ -79,9 +83,15 @@ def _quotes(text: str, context: str, double: tuple[str, str], single: tuple[str,
     return "".join(out)
 
 
+_FR_ANY = re.compile("[:;!?%«»0-9]")
+"""A character one of `_FR_RULES` needs: a text without any is left as it is."""
+
+
 def _french(text: str, context: str = "") -> str:
     text = _quotes(text.replace("'", "’"), context, ("«" + NBSP, NBSP + "»"), ("’", "’"))
     joined = context[-1:] + text
+    if not _FR_ANY.search(joined):
+        return text
     for needs, pattern, replacement in _FR_RULES:
         if needs.search(joined):  # most rules don't apply: skip them
             joined = pattern.sub(replacement, joined)
@@ -93,6 +103,7 @@ def _english(text: str, context: str = "") -> str:
     return _quotes(text, context, ("“", "”"), ("‘", "’"))
 
 
+@functools.cache
 def _rules(language: str | None) -> Callable[[str, str], str] | None:
     base = (language or "").split("-")[0].lower()
     return {"fr": _french, "en": _english}.get(base)
@@ -155,7 +166,7 @@ class Typesetter:
         done = self._sources.get(s)
         if done is None:
             own = s.language or self.lang
-            done = self._sources[s] = replace(
+            done = self._sources[s] = _changed(
                 s, title=text(s.title, own), description=text(s.description, self.lang),
                 publisher=text(s.publisher, own) if s.publisher else None,
                 author=text(s.author, own) if s.author else None)
@@ -171,7 +182,7 @@ class Typesetter:
         done = self._events.get(e.id)
         if done is None:
             lang = self.lang
-            done = self._events[e.id] = replace(
+            done = self._events[e.id] = _changed(
                 e, title=text(e.title, lang),
                 tags=tuple(self.tag(t) for t in e.tags),
                 actors=tuple(self.actor(a) for a in e.actors),
@@ -190,6 +201,14 @@ class Typesetter:
             tags=tuple(self.tags[t.slug] for t in self.value.tags),
             actors=tuple(self.actors[a.id] for a in self.value.actors),
         )
+
+
+def _changed(value: T, **fields: object) -> T:
+    """`value` with these fields, or `value` itself when they are what it holds already
+    (most sources and many events: `dataclasses.replace` costs more than typesetting)."""
+    if all(getattr(value, k) == v for k, v in fields.items()):
+        return value
+    return replace(value, **fields)  # type: ignore[type-var]
 
 
 def timeline(value: Timeline) -> Timeline:

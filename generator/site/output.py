@@ -4,6 +4,12 @@ The new site is written into a hidden sibling folder, then swapped in by one
 rename, so a failed or killed build leaves the last good site as it was. A
 folder is only ever replaced when it carries frise's marker file: frise never
 empties a folder it did not make.
+
+The site a swap replaces is kept aside (`SPARE`) to be the next build's folder:
+after one edit, almost every file of the site it held is still the current
+site's (the same file, hard-linked), so the next build relinks the few that
+changed instead of making ten thousand folders and links again, and no old site
+waits to be deleted.
 """
 
 from __future__ import annotations
@@ -11,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -41,6 +49,9 @@ _TMP = ".frise-tmp-"
 _OLD = ".frise-old-"
 TRASH = ".frise-cache/trash"
 """Where replaced sites wait for their background removal, inside the project."""
+SPARE = ".frise-cache/spare"
+"""Where the site a swap replaced waits to be the next build's folder, one per output
+folder (named by a digest of its path in the project)."""
 _RENAME_EXCHANGE = 2
 
 
@@ -132,11 +143,15 @@ class Tree:
 
     Worker processes open a Tree on the same folder and write their share of the pages;
     folders are made as needed, which is safe when several processes make the same one.
+    A `recycled` folder is the site before the current one (see `SPARE`): `prune` first
+    removes all the new site does not hold, then whatever stands at a path is replaced,
+    never written through, since its files may be links to the current site's.
     """
 
-    def __init__(self, folder: Path, output: Path) -> None:
+    def __init__(self, folder: Path, output: Path, recycled: bool = False) -> None:
         self.folder = folder
         self.output = output
+        self.recycled = recycled
         self._made: set[str] = set()
         self.spans: dict[str, tuple[tuple[str, int, int], ...]] = {}
         """Where each event's piece lies in the joined files written (for the manifest)."""
@@ -147,6 +162,8 @@ class Tree:
         if parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
+        if self.recycled:
+            _clear(target)
         return target
 
     def write(self, out: Output) -> None:
@@ -161,9 +178,12 @@ class Tree:
 
     def take(self, path: str) -> None:
         """Takes an unchanged file from the current site: a hard link, a copy where
-        links fail (another file system, a file system without links)."""
+        links fail (another file system, a file system without links). In a recycled
+        folder, a file that is already the current site's (the same file) stays."""
         source = self.output / path
         try:
+            if self.recycled and _same_file(source, self.folder / path):
+                return
             target = self._target(path)
             try:
                 os.link(source, target, follow_symlinks=False)
@@ -172,6 +192,73 @@ class Tree:
         except OSError as exc:
             raise FriseError(f"cannot copy '{path}' into '{self.output}': "
                              f"{exc.strerror}") from None
+
+    def prune(self, paths: Iterable[str]) -> None:
+        """Removes from a recycled folder every file and folder the new site does not
+        hold (`paths` and the marker), and every link to a folder: what is left are
+        folders of the new site and entries at its paths."""
+        wanted = set(paths)
+        wanted.add(MARKER)
+        folders = {"/".join(p.split("/")[:i]) for p in wanted
+                   for i in range(1, p.count("/") + 1)}
+        for top, dirs, files in os.walk(self.folder):
+            rel = os.path.relpath(top, self.folder).replace(os.sep, "/")
+            prefix = "" if rel == "." else rel + "/"
+            for name in dirs[:]:
+                if prefix + name not in folders or os.path.islink(os.path.join(top, name)):
+                    _clear(Path(top, name))
+                    dirs.remove(name)
+            for name in files:
+                if prefix + name not in wanted:
+                    _clear(Path(top, name))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one regular file (a hard link of the other)."""
+    try:
+        sa, sb = a.lstat(), b.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(sb.st_mode) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def _clear(place: Path) -> None:
+    """Removes whatever stands at `place` (a file, a link, a folder), if anything."""
+    try:
+        if place.is_dir() and not place.is_symlink():
+            shutil.rmtree(place)
+        else:
+            place.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _spare_folder(project: Path, output: Path) -> Path:
+    where = os.path.relpath(output.resolve(), project.resolve()).replace(os.sep, "/")
+    return project / SPARE / hashlib.sha256(where.encode()).hexdigest()[:16]
+
+
+def _recycle(spare: Path, folder: Path) -> bool:
+    """Moves the spare site (if there is one of ours) to `folder`, to be rewritten."""
+    try:
+        if spare.is_symlink() or not (spare / MARKER).is_file():
+            return False
+        spare.rename(folder)
+        return True
+    except OSError:
+        return False
+
+
+def _set_aside(old: Path, spare: Path, trash: Path) -> None:
+    """Keeps the site a swap replaced as the next build's folder; where it cannot be
+    kept (another file system), it is removed in the background."""
+    try:
+        if spare.exists() or spare.is_symlink():
+            remove_later(spare, trash)
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        old.rename(spare)
+    except OSError:
+        remove_later(old, trash)
 
 
 def write_tree(project: Path, output: Path, paths: Iterable[str],
@@ -182,6 +269,7 @@ def write_tree(project: Path, output: Path, paths: Iterable[str],
     Returns what `fill` returns (the number of files). The old site is removed after
     the swap in the background, so that its deletion is never the user's wait.
     """
+    paths = list(paths)
     check_output_paths(paths)
     check_output_folder(project, output)
     parent = output.parent
@@ -189,10 +277,18 @@ def write_tree(project: Path, output: Path, paths: Iterable[str],
     trash = project / TRASH
     _clean_leftovers(parent, output.name, trash)
     tmp = parent / f"{_TMP}{output.name}-{os.getpid()}"
-    tmp.mkdir()
+    spare = _spare_folder(project, output)
+    recycled = _recycle(spare, tmp)
+    if not recycled:
+        tmp.mkdir()
+    swapped = False
     try:
+        _clear(tmp / MARKER)
         (tmp / MARKER).write_bytes(MARKER_TEXT)
-        count = fill(Tree(tmp, output))
+        tree = Tree(tmp, output, recycled)
+        if recycled:
+            tree.prune(paths)
+        count = fill(tree)
         if output.exists():
             if not _exchange(tmp, output):
                 old = parent / f"{_OLD}{output.name}-{os.getpid()}"
@@ -201,9 +297,13 @@ def write_tree(project: Path, output: Path, paths: Iterable[str],
                 tmp = old
         else:
             tmp.rename(output)
+        swapped = True
     finally:
         if tmp.exists():
-            remove_later(tmp, trash)
+            if swapped:  # the site just replaced
+                _set_aside(tmp, spare, trash)
+            else:
+                remove_later(tmp, trash)
     return count
 
 

@@ -23,7 +23,7 @@ from generator.build import cache, shards
 from generator.build.pipeline import Memory, Report, build
 from generator.build.stamp import code_version
 from generator.content.model import Event
-from generator.site import exports, search
+from generator.site import exports, output, search
 
 EVENTS = 25
 
@@ -323,3 +323,50 @@ def test_a_damaged_cache_of_words_is_ignored(built: Path, tmp_path: Path) -> Non
     build(built, workers=3)
     assert b'"wrong"' not in (built / "site/assets/search-index.js").read_bytes()
     assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def _spare(root: Path) -> Path:
+    (found,) = (root / output.SPARE).iterdir()
+    return found
+
+
+def test_the_replaced_site_is_the_next_builds_folder(built: Path, tmp_path: Path) -> None:
+    """The site a swap replaces is kept aside, and the next build rewrites it into the
+    new site: the same bytes as a clean build, whatever it held."""
+    _edit(built, "content/events/event-002.yaml", lambda s: s.replace("Event 2", "Two"))
+    before = tree(built / "site")
+    build(built, workers=3)
+    assert tree(_spare(built)) == before, "the replaced site waits, whole"
+    _edit(built, "content/events/event-009.yaml", lambda s: s.replace("Event 9", "Nine"))
+    (built / "content/events/event-013.yaml").unlink()
+    replaced = tree(built / "site")
+    report = build(built, workers=3)
+    assert report.rendered < report.files / 2
+    assert tree(built / "site") == clean_build(built, tmp_path)
+    assert tree(_spare(built)) == replaced
+
+
+def test_a_spare_site_damaged_by_hand_gives_a_clean_build(built: Path, tmp_path: Path) -> None:
+    """Whatever stands in the spare folder is replaced or removed, never written through
+    (its files may be links to the current site's) and never followed out."""
+    _edit(built, "content/events/event-002.yaml", lambda s: s.replace("Event 2", "Two"))
+    build(built, workers=3)
+    spare = _spare(built)
+    outside = tmp_path / "outside"
+    (outside / "a").mkdir(parents=True)
+    (outside / "a" / "index.html").write_text("not frise's", encoding="utf-8")
+    shutil.rmtree(spare / "events" / "event-004")
+    (spare / "events" / "event-004").symlink_to(outside / "a")  # a link out, at a page's folder
+    (spare / "events" / "stray").mkdir()
+    (spare / "events" / "stray" / "index.html").write_text("stray", encoding="utf-8")
+    shutil.rmtree(spare / "tags")
+    (spare / "tags").write_text("a file where a folder goes", encoding="utf-8")
+    page = spare / "events" / "event-005" / "index.html"
+    page.unlink()
+    page.mkdir()  # a folder where a file goes
+    site_before = tree(built / "site")
+    _edit(built, "content/events/event-009.yaml", lambda s: s.replace("Event 9", "Nine"))
+    build(built, workers=3)
+    assert tree(built / "site") == clean_build(built, tmp_path)
+    assert (outside / "a" / "index.html").read_text(encoding="utf-8") == "not frise's"
+    assert tree(spare) == site_before, "the site replaced was not written through"

@@ -69,17 +69,17 @@ class MarkdownConverter:
         self.unchecked: dict[str, str] = unchecked if unchecked is not None else {}
         """Conversions read from a cache: sanitised again when first used."""
         self.language = language
-        self.typeset_html: dict[str, str] = typeset if typeset is not None else {}
+        self._typeset: dict[str, str] = typeset if typeset is not None else {}
         """Final HTML by text; may be shared between builds of one language."""
 
     def block(self, text: str) -> str:
         """Paragraphs, lists, quotes: for summaries and bodies."""
         if not text:
             return ""
-        done = self.typeset_html.get(text)
+        done = self._typeset.get(text)
         if done is not None:
             return done
-        done = self.typeset_html[text] = typography.html(self.untypeset(text), self.language)
+        done = self._typeset[text] = typography.html(self.untypeset(text), self.language)
         return done
 
     def untypeset(self, text: str) -> str:
@@ -121,11 +121,9 @@ def sanitize(html: str) -> str:
     ))
 
 
-def _convert_chunk(texts: list[str], language: str | None) -> list[tuple[str, str]]:
-    """In a worker: each text's sanitised HTML, before and after typography (typeset
-    here once, rather than in each process that renders a page showing it)."""
-    markup = MarkdownConverter(language=language)
-    return [(markup.untypeset(t), markup.block(t)) for t in texts]
+def _convert_chunk(texts: list[str]) -> list[str]:
+    markup = MarkdownConverter()
+    return [markup.block(t) for t in texts]
 
 
 def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
@@ -150,9 +148,6 @@ def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        done = pool.map(_convert_chunk, chunks, [language] * len(chunks))
-        for chunk, results in zip(chunks, done, strict=True):
-            for text, (html, typeset_html) in zip(chunk, results, strict=True):
-                markup.known[text] = html
-                markup.typeset_html[text] = typeset_html
+        for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks), strict=True):
+            markup.known.update(zip(chunk, results, strict=True))
     return markup

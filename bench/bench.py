@@ -251,8 +251,8 @@ def measure(n: int, keep: bool, saves: int) -> dict[str, Any]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    head = ("| events | run | wall (s) | load | validate | render and write | files rendered "
-            "| peak RSS (MiB) |\n|---:|---|---:|---:|---:|---:|---:|---:|\n")
+    head = ("| events | run | wall (s) | load | validate | plan | render and write "
+            "| files rendered | peak RSS (MiB) |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
     rows = []
     for r in results:
         for name, run in r["runs"].items():
@@ -260,12 +260,12 @@ def table(results: list[dict[str, Any]]) -> str:
             peak = f"{run['peak']:.0f}" if "peak" in run else ""
             rendered = "" if run["rendered"] is None else f"{run['rendered']:,} of {run['files']:,}"
             rows.append(f"| {r['n']:,} | {name} | **{run['wall']:.2f}** | {s.get('load', 0):.2f} "
-                        f"| {s.get('validate', 0):.2f} | {s.get('render and write', 0):.2f} "
-                        f"| {rendered} | {peak} |")
+                        f"| {s.get('validate', 0):.2f} | {s.get('plan', 0):.2f} "
+                        f"| {s.get('render and write', 0):.2f} | {rendered} | {peak} |")
         if r["serve"]:
             times = sorted(r["serve"])
             rows.append(f"| {r['n']:,} | serve, save to page (median of {len(times)}) | "
-                        f"**{statistics.median(times):.2f}** | | | | | |")
+                        f"**{statistics.median(times):.2f}** | | | | | | |")
     return head + "\n".join(rows)
 
 

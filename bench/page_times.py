@@ -1,12 +1,16 @@
-"""Where a rebuild's rendering goes: each heavy entry of a project's plan, timed alone.
+"""Where a rebuild's rendering goes: the entries of a project's plan that its next build
+would render, each timed alone.
 
-    python bench/page_times.py PROJECT [--top 10]
+    python bench/page_times.py PROJECT [--top 10] [--all]
 
-Checks the project, plans its site, and renders in this process, one at a time, the
-entries made from the most events (the index, the exports, the search index, the
-feed, the largest list pages), with the Markdown cache of the last build, the way a
-rebuild after one edit renders them. Prints seconds per entry, heaviest first. The
-first entry also pays for typesetting what the later ones share.
+Checks the project, plans its site, and finds, as `frise build` does, the entries whose
+fingerprint or file differs from the manifest of the current site (after an edit: the
+event's page, its neighbours, its lists, and what is made from every event). Renders
+them in this process, one at a time, with the Markdown cache, the pieces of the current
+site's exports and the kept words of the search index, the way the rebuild renders
+them (in workers, there), and writes nothing. Prints seconds per entry, slowest first.
+With `--all`, times the entries made from the most events instead, as a cold build
+renders them. The first entry also pays for typesetting what the later ones share.
 """
 
 from __future__ import annotations
@@ -21,30 +25,58 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from generator.build import cache, pipeline, shards  # noqa: E402
+from generator.build.fingerprint import Fingerprints  # noqa: E402
+from generator.build.stamp import code_version  # noqa: E402
 from generator.site import render  # noqa: E402
-from generator.site.markdown import convert_all  # noqa: E402
+
+
+class _ReadOnly:
+    """The kept words of the search index, read but never saved."""
+
+    def __init__(self, kept: cache.SearchWords) -> None:
+        self.kept = kept
+
+    def load(self) -> dict[str, str]:
+        return self.kept.load()
+
+    def save(self, words: object) -> None:
+        pass
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("project", type=Path)
-    parser.add_argument("--top", type=int, default=10, help="how many entries to time")
+    parser.add_argument("--top", type=int, default=10, help="how many entries to print")
+    parser.add_argument("--all", action="store_true",
+                        help="the heaviest entries of the plan, as a cold build renders them")
     args = parser.parse_args()
-    timeline, theme, _ = pipeline.check(args.project)
+    project: Path = args.project
+    timeline, theme, _ = pipeline.check(project)
+    output = project / timeline.site.output
+    version = code_version()
     words = pipeline.typeset(theme.words(timeline.site.language))
-    plan = pipeline.site_plan(timeline, theme, words)
-    heavy = sorted(plan, key=shards._weight, reverse=True)[:args.top]
-    markup = convert_all(render.markdown_texts(heavy, timeline), {}, cache.load(args.project),
-                         timeline.site.language)
-    renderer = render.Renderer(timeline, theme, words, markup)
-    total = 0.0
-    for page in heavy:
+    kept = None if args.all else _ReadOnly(cache.SearchWords(project, version))
+    plan = pipeline.site_plan(timeline, theme, words, kept)
+    prints = Fingerprints(timeline, theme, words)
+    if args.all:
+        todo = sorted(plan, key=shards._weight, reverse=True)[:args.top]
+        old: dict[str, tuple[str, cache.Stat]] = {}
+        spans: cache.Spans = {}
+    else:
+        old, spans = cache.load_manifest(project, output, version)
+        todo, _ = pipeline._unchanged(plan, [prints.page(p) for p in plan], old, output)
+    markup, _ = pipeline._converter(project, timeline, todo, None)
+    renderer = render.Renderer(timeline, theme, words, markup, piece_key=prints.piece,
+                               previous=pipeline._previous(todo, old, spans, output))
+    times = []
+    for page in todo:
         start = time.perf_counter()
         size = sum(len(out.data) for out in renderer.render(page))
-        seconds = time.perf_counter() - start
-        total += seconds
-        print(f"{seconds:7.2f} s  {size / 1e6:7.2f} MB  {page.path}")
-    print(f"{total:7.2f} s  in all, {len(heavy)} entries of {len(plan):,}")
+        times.append((time.perf_counter() - start, size, page.path))
+    for seconds, size, path in sorted(times, reverse=True)[:args.top]:
+        print(f"{seconds:7.2f} s  {size / 1e6:7.2f} MB  {path}")
+    total = sum(t for t, _, _ in times)
+    print(f"{total:7.2f} s  in all, {len(todo):,} entries of {len(plan):,}")
 
 
 if __name__ == "__main__":

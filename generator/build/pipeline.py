@@ -143,7 +143,8 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     output = output or project / timeline.site.output
     stamp.forget(project)
     report.files, report.rendered = write(project, output, timeline, theme,
-                                          workers or shards.default_workers(), memory)
+                                          workers or shards.default_workers(), memory,
+                                          lambda: clock.lap("plan"))
     report.output = output
     clock.lap("render and write")
     if timeline.site.base_url is None:
@@ -191,9 +192,12 @@ def typeset(words: Words) -> Words:
 
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
-          memory: Memory | None = None) -> tuple[int, int]:
+          memory: Memory | None = None, planned: Callable[[], None] = lambda: None
+          ) -> tuple[int, int]:
     """Renders what changed since the current site was built, takes the rest from it,
-    and swaps the new site in. Returns the number of files, and of files rendered."""
+    and swaps the new site in. Returns the number of files, and of files rendered.
+    `planned` is called once the plan is made and what to render is known (a stage of
+    `frise build -v`)."""
     words = typeset(theme.words(timeline.site.language))
     version = code_version()
     pages = site_plan(timeline, theme, words, cache.SearchWords(project, version))
@@ -202,6 +206,7 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     old, old_spans = cache.load_manifest(project, output, version)
     todo, kept = _unchanged(pages, keys, old, output)
     paths = [path for page in pages for path in page.paths]
+    planned()
     if not todo:
         check_output_folder(project, output)
         if holds_exactly(output, paths):

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 EXIT_CONTENT = 1
 PROGRESS_AFTER = 1.0
 """Seconds a build runs before a progress bar appears on a terminal."""
-STAGES = ("checking", "rendering", "writing")
+STAGES = ("checking", "rendering", "done")
+"""What the bar shows: before the plan (load, validate, plan), while rendering and
+writing, at the end (`pipeline.build`'s stages)."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +74,7 @@ class _Progress:
 
     def step(self, stage: str) -> None:
         with self.lock:
-            self.done = 2 if stage == "render" else 3 if stage == "write" else self.done
+            self.done = {"plan": 1, "render and write": 3}.get(stage, self.done)
             if self.bar is not None:
                 self.bar.update(self.done - self.bar.pos)
 

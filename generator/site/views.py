@@ -76,8 +76,8 @@ class YearView:
 
 def time_html(date: PartialDate, text: str) -> Html:
     """A date for machines and people: `<time>` where HTML can say it, else a span.
-    (Built with `escape`, not `Markup.format`: every event's view makes one, and the
-    formatter costs as much as the rest of the view.)"""
+    (Built with `escape`, not `Markup.format`, whose formatter costs as much as the
+    rest of a card: every card and event page shows dates.)"""
     if date.html_datetime:
         return trusted(f'<time datetime="{escape(date.html_datetime)}" '
                        f'data-edtf="{escape(date.edtf)}">{escape(text)}</time>')

@@ -262,18 +262,26 @@ def test_a_damaged_cache_of_parsed_files_is_ignored(
     assert tree(built / "site") == clean_build(built, tmp_path)
 
 
+def _events_passed_to(monkeypatch: pytest.MonkeyPatch, module: object, name: str
+                      ) -> list[str]:
+    """The ids of the events `module.name(event, ...)` is called with from now on (in
+    this process: the builds that use it run on one worker)."""
+    called: list[str] = []
+    real = getattr(module, name)
+
+    def counted(e: Event, *args: Any) -> Any:
+        called.append(e.id)
+        return real(e, *args)
+
+    monkeypatch.setattr(module, name, counted)
+    return called
+
+
 def test_a_rebuild_makes_only_the_edited_events_pieces_of_the_exports(
         built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The exports hold every event: after one edit, the other events' pieces are copied
     from the current site's files, not converted, typeset and encoded again."""
-    made: list[str] = []
-    entry = exports._event_entry
-
-    def counted(e: Event, *args: Any) -> dict[str, object]:
-        made.append(e.id)
-        return entry(e, *args)
-
-    monkeypatch.setattr(exports, "_event_entry", counted)
+    made = _events_passed_to(monkeypatch, exports, "_event_entry")
     _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
     build(built, workers=1)
     assert made == ["event-007"]
@@ -296,14 +304,7 @@ def test_an_export_changed_by_hand_gives_none_of_its_pieces(
 def test_a_rebuild_looks_for_the_words_of_the_edited_event_only(
         built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The search index's words of the other events are kept in `.frise-cache/`."""
-    looked: list[str] = []
-    event_words = search._event_words
-
-    def counted(e: Event, *args: Any) -> set[str]:
-        looked.append(e.id)
-        return event_words(e, *args)
-
-    monkeypatch.setattr(search, "_event_words", counted)
+    looked = _events_passed_to(monkeypatch, search, "_event_words")
     _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
     build(built, workers=1)
     assert looked == ["event-007"]

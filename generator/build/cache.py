@@ -1,9 +1,10 @@
 """What `.frise-cache/` keeps between builds, so that rebuilds redo only what changed:
-converted Markdown, and the manifest of the pages of the current site.
+parsed files, converted Markdown, the search index's words, and the manifest of the
+pages of the current site (with where the pieces of its exports lie).
 
 The Markdown cache's name carries the versions and settings of the converter, so a new
-Markdown or sanitiser starts a fresh cache; the manifest carries frise's code version.
-Losing or corrupting either only costs time: neither is ever trusted blindly.
+Markdown or sanitiser starts a fresh cache; the others carry frise's code version.
+Losing or corrupting any of them only costs time: none is ever trusted blindly.
 """
 
 from __future__ import annotations

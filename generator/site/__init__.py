@@ -11,6 +11,8 @@
   for machines (JSON-LD).
 - `render`: the plan (every file and the inputs it is made from) and the `Renderer`
   that turns one entry into bytes.
-- `search`, `feeds`, `exports`: the generated files beside the pages.
-- `output`: the only writer of the output folder (atomic swap, hard links).
+- `search`, `feeds`, `exports`: the generated files beside the pages; `pieces`: the
+  exports as one piece per event, which a rebuild copies from the current site.
+- `output`: the only writer of the output folder (atomic swap, hard links, the spare
+  folder the next build rewrites).
 """

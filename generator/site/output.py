@@ -263,11 +263,12 @@ def _set_aside(old: Path, spare: Path, trash: Path) -> None:
 
 def write_tree(project: Path, output: Path, paths: Iterable[str],
                fill: Callable[[Tree], int]) -> int:
-    """Has `fill` write every file into a fresh folder, then swaps it in place of `output`.
+    """Has `fill` write every file into a new folder, then swaps it in place of `output`.
 
     `paths` are all the files `fill` will write, checked before anything is written.
-    Returns what `fill` returns (the number of files). The old site is removed after
-    the swap in the background, so that its deletion is never the user's wait.
+    Returns what `fill` returns (the number of files). The folder is the spare one
+    when there is one (the site before the current one), pruned first; the site the
+    swap replaces becomes the spare, so no old site waits to be deleted.
     """
     paths = list(paths)
     check_output_paths(paths)

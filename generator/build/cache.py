@@ -25,6 +25,7 @@ import nh3
 
 from ..content import loader
 from ..site import markdown as markup
+from ..site.output import folder_key
 from ..site.pieces import Span
 
 FOLDER = ".frise-cache"
@@ -137,8 +138,7 @@ def file_stat(file: Path) -> Stat | None:
 
 
 def _manifest_file(project: Path, output: Path) -> Path:
-    where = os.path.relpath(output.resolve(), project.resolve()).replace(os.sep, "/")
-    return project / FOLDER / f"pages-{hashlib.sha256(where.encode()).hexdigest()[:16]}.json"
+    return project / FOLDER / f"pages-{folder_key(project, output)}.json"
 
 
 Spans = dict[str, tuple[Span, ...]]

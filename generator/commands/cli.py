@@ -10,14 +10,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from ..errors import ContentErrors, FriseError, count, shown_path
-
-if TYPE_CHECKING:
-    pass
 
 EXIT_CONTENT = 1
 PROGRESS_AFTER = 1.0

@@ -233,9 +233,15 @@ def _clear(place: Path) -> None:
         pass
 
 
-def _spare_folder(project: Path, output: Path) -> Path:
+def folder_key(project: Path, output: Path) -> str:
+    """A short name for an output folder of the project, by its path in the project:
+    what the caches kept for one output folder (its manifest, its spare) are named by."""
     where = os.path.relpath(output.resolve(), project.resolve()).replace(os.sep, "/")
-    return project / SPARE / hashlib.sha256(where.encode()).hexdigest()[:16]
+    return hashlib.sha256(where.encode()).hexdigest()[:16]
+
+
+def _spare_folder(project: Path, output: Path) -> Path:
+    return project / SPARE / folder_key(project, output)
 
 
 def _recycle(spare: Path, folder: Path) -> bool:

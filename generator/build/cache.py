@@ -17,6 +17,7 @@ import shutil
 import stat
 import zlib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -126,10 +127,10 @@ Stat = tuple[int, int, int, int]
 """(device, inode, size, mtime in ns) of a file of the site, as it was written."""
 
 
-def file_stat(file: Path) -> Stat | None:
+def file_stat(file: str | Path) -> Stat | None:
     """The identity of a regular file, None for anything else (or nothing)."""
     try:
-        st = file.lstat()
+        st = os.lstat(file)
     except OSError:
         return None
     if not stat.S_ISREG(st.st_mode):
@@ -145,16 +146,35 @@ Spans = dict[str, tuple[Span, ...]]
 """Where each event's piece lies in the joined files of the site, by path."""
 
 
-def load_manifest(project: Path, output: Path, version: str
-                  ) -> tuple[dict[str, tuple[str, Stat]], Spans]:
-    """What the current site's files were made from: path → (fingerprint, file identity),
-    and where the pieces of its joined files lie.
+Manifest = tuple[dict[str, tuple[str, Stat]], Spans]
+"""What the current site's files were made from: path → (fingerprint, file identity),
+and where the pieces of its joined files lie."""
+
+
+@dataclass(slots=True)
+class Written:
+    """The manifest this process wrote last (`frise serve`), to skip reading it back:
+    taken only while the file is the very one written (same path and identity)."""
+
+    file: Path | None = None
+    version: str = ""
+    identity: Stat | None = None
+    manifest: Manifest = ({}, {})
+
+
+def load_manifest(project: Path, output: Path, version: str, written: Written | None = None
+                  ) -> Manifest:
+    """What the current site's files were made from (see `Manifest`).
 
     A manifest that does not parse, was written by another version of frise, or holds
     anything unexpected is ignored whole: it only ever costs a full render.
     """
+    file = _manifest_file(project, output)
+    if (written is not None and written.file == file and written.version == version
+            and written.identity is not None and written.identity == file_stat(file)):
+        return written.manifest
     try:
-        data = json.loads(_manifest_file(project, output).read_text(encoding="utf-8"))
+        data = json.loads(file.read_text(encoding="utf-8"))
         if data.get("format") != MANIFEST_FORMAT or data.get("version") != version:
             return {}, {}
         pages: dict[str, tuple[str, Stat]] = {}
@@ -176,9 +196,14 @@ def load_manifest(project: Path, output: Path, version: str
 
 
 def save_manifest(project: Path, output: Path, version: str,
-                  pages: dict[str, tuple[str, Stat]], spans: Spans) -> None:
-    """Records what each file of the site just written was made from."""
+                  pages: dict[str, tuple[str, Stat]], spans: Spans,
+                  written: Written | None = None) -> None:
+    """Records what each file of the site just written was made from (and in `written`,
+    what was recorded)."""
     file = _manifest_file(project, output)
+    kept = {path: spans[path] for path in sorted(spans) if path in pages}
+    if written is not None:
+        written.file = None
     try:
         file.parent.mkdir(exist_ok=True)
         (file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
@@ -186,11 +211,14 @@ def save_manifest(project: Path, output: Path, version: str,
         tmp.write_text(json.dumps({
             "format": MANIFEST_FORMAT, "version": version,
             "pages": {path: [fp, *identity] for path, (fp, identity) in sorted(pages.items())},
-            "spans": {path: spans[path] for path in sorted(spans) if path in pages},
+            "spans": kept,
         }, separators=(",", ":")), encoding="utf-8")
         tmp.replace(file)
     except OSError:
-        pass  # a read-only project still builds; only the next build is slower
+        return  # a read-only project still builds; only the next build is slower
+    if written is not None:
+        written.file, written.version = file, version
+        written.identity, written.manifest = file_stat(file), (pages, kept)
 
 
 def forget_manifest(project: Path, output: Path) -> None:

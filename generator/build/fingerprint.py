@@ -35,10 +35,18 @@ def theme_digest(theme: Theme) -> bytes:
     return h.digest()
 
 
-class Fingerprints:
-    """Fingerprints of the pages of one build; each event is digested once."""
+Digests = dict[int, tuple[Event, bytes]]
+"""Events' digests by the event object's id (the event is kept, so the id cannot be
+reused): what `frise serve` keeps from one build to the next, where validation hands
+back the same event for an unchanged file (see validate.Checked)."""
 
-    def __init__(self, timeline: Timeline, theme: Theme, words: Words) -> None:
+
+class Fingerprints:
+    """Fingerprints of the pages of one build; each event is digested once, and not at
+    all when it is the very object digested in `known`. `digests` holds this build's."""
+
+    def __init__(self, timeline: Timeline, theme: Theme, words: Words,
+                 known: Digests | None = None) -> None:
         shared = hashlib.blake2b(digest_size=16)
         for part in (code_version(), repr(timeline.site), repr(words), repr(timeline.tags),
                      repr(timeline.actors)):
@@ -46,12 +54,18 @@ class Fingerprints:
         shared.update(theme_digest(theme))
         self.shared = shared.digest()
         self._events: dict[str, bytes] = {}
+        self._known = known or {}
+        self.digests: Digests = {}
 
     def _of(self, item: object) -> bytes:
         if isinstance(item, Event):
             found = self._events.get(item.id)
             if found is None:
-                found = self._events[item.id] = _digest(repr(item).encode())
+                hit = self._known.get(id(item))
+                found = hit[1] if hit is not None and hit[0] is item else _digest(
+                    repr(item).encode())
+                self._events[item.id] = found
+                self.digests[id(item)] = (item, found)
             return found
         if isinstance(item, tuple):
             return b"(" + b"".join(self._of(x) for x in item) + b")"

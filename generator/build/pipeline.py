@@ -18,7 +18,7 @@ from typing import Any
 from ..content.config import as_folder, base_url_problem, setting_location
 from ..content.loader import NodeStore, load_project
 from ..content.model import Timeline
-from ..content.validate import validate
+from ..content.validate import Checked, validate
 from ..errors import ContentErrors, FriseError
 from ..site import exports, feeds, render, search, typography
 from ..site.markdown import MarkdownConverter, convert_all
@@ -27,7 +27,7 @@ from ..site.pieces import Previous
 from ..site.render import Page, Renderer
 from ..site.theme import Theme, Words, default_theme, load_theme
 from . import cache, shards, stamp
-from .fingerprint import Fingerprints, theme_digest
+from .fingerprint import Digests, Fingerprints, theme_digest
 from .stamp import code_version
 
 
@@ -78,6 +78,12 @@ class Memory:
     """Views and cards of events, by the events' fingerprints (see render.Renderer)."""
     theme: tuple[bytes, Theme] | None = None
     """The last build's theme (its templates compiled), by the digest of its files."""
+    checked: Checked = field(default_factory=Checked)
+    """The events validation read, by their files' nodes (see validate.Checked)."""
+    digests: Digests = field(default_factory=dict)
+    """The fingerprints' digests of those events (see fingerprint.Digests)."""
+    manifest: cache.Written = field(default_factory=cache.Written)
+    """The manifest the last build wrote, not read back while it is on disk as written."""
 
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
@@ -101,7 +107,8 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
         if memory.theme is not None and memory.theme[0] == digest:
             theme = memory.theme[1]
         memory.theme = (digest, theme)
-    timeline = validate(raw, drafts=drafts, languages=theme.languages())
+    timeline = validate(raw, drafts=drafts, languages=theme.languages(),
+                        checked=memory.checked if memory is not None else None)
     try:  # found by `check` too, and shown at site.yaml's `output` line, as typed there
         check_output_folder(project, project / timeline.site.output)
     except FriseError as exc:
@@ -201,9 +208,10 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     words = typeset(theme.words(timeline.site.language))
     version = code_version()
     pages = site_plan(timeline, theme, words, cache.SearchWords(project, version))
-    prints = Fingerprints(timeline, theme, words)
+    prints = Fingerprints(timeline, theme, words, memory.digests if memory else None)
     keys = [prints.page(page) for page in pages]
-    old, old_spans = cache.load_manifest(project, output, version)
+    old, old_spans = cache.load_manifest(project, output, version,
+                                         memory.manifest if memory else None)
     todo, kept = _unchanged(pages, keys, old, output)
     paths = [path for page in pages for path in page.paths]
     planned()
@@ -234,15 +242,17 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
 
     cache.forget_manifest(project, output)
     count = write_tree(project, output, paths, fill)
+    root = os.path.join(output, "")
     cache.save_manifest(project, output, version, {
         path: (key, identity) for page, key in zip(pages, keys, strict=True)
-        for path in page.paths if (identity := cache.file_stat(output / path))}, spans)
+        for path in page.paths if (identity := cache.file_stat(root + path))}, spans,
+        memory.manifest if memory else None)
     if memory:  # the fragments of events that are gone or changed are dropped
+        memory.digests = prints.digests
         current = {prints.event(e) for e in timeline.events}
         memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
     if todo:
-        _keep_markdown(project, markup, render.markdown_texts(pages, timeline), unchecked,
-                       memory)
+        _keep_markdown(project, markup, render.timeline_texts(timeline), unchecked, memory)
     return count, count - len(kept)
 
 
@@ -253,8 +263,9 @@ def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, cac
     frise wrote (same device, inode, size and time). Anything else is rendered."""
     todo: list[Page] = []
     kept: list[str] = []
+    root = os.path.join(output, "")  # strings: a Path per file costs more than its lstat
     for page, key in zip(pages, keys, strict=True):
-        if old and all(old.get(path, ("", None)) == (key, cache.file_stat(output / path))
+        if old and all(old.get(path, ("", None)) == (key, cache.file_stat(root + path))
                        for path in page.paths):
             kept.extend(page.paths)
         else:

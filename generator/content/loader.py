@@ -13,6 +13,7 @@ import gc
 import hashlib
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -352,11 +353,21 @@ def read_text(file: Path, display: str) -> str:
 
 
 def load_file(file: Path, display: str, store: NodeStore | None = None) -> Node | None:
-    """One YAML file's nodes; taken from `store` when the same bytes were parsed before."""
-    data = read_bytes(file, display)
+    """One YAML file's nodes; taken from `store` when the same bytes were parsed before
+    (in `frise serve`, without reading them when the file is as it was: see `settled`)."""
     if store is None:
-        return parse_yaml(decode(data, display), display)
+        return parse_yaml(decode(read_bytes(file, display), display), display)
+    identity = _identity(file)  # before reading: a change after it changes it
+    known = store.identities.get(display)
+    if known is not None and known[0] == identity:
+        node = store.get(display, known[1])
+        if node is not None:
+            store.identified[display] = known
+            return node
+    data = read_bytes(file, display)
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if identity is not None and settled(identity):
+        store.identified[display] = (identity, digest)
     node = store.get(display, digest)
     if node is None:
         node = parse_yaml(decode(data, display), display)
@@ -503,6 +514,28 @@ def _decode(data: Any, i: int, path: str) -> tuple[Node, int]:
     return Mapping(entries, keys, path, int(line), int(col)), i
 
 
+Identity = tuple[int, int, int, int, int]
+"""A file's device, inode, size, and modification and change times in ns."""
+
+SETTLED_NS = 2_000_000_000
+"""How old a file's modification time must be for its identity to name its bytes. A
+file saved again within the file system's clock tick (2 s on FAT) may keep its times
+and size: only older times are trusted, as Git trusts its index."""
+
+
+def _identity(file: Path) -> Identity | None:
+    try:
+        st = os.stat(file)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def settled(identity: Identity) -> bool:
+    """Whether a later change to the file must change its identity (see SETTLED_NS)."""
+    return max(identity[3], identity[4]) < time.time_ns() - SETTLED_NS
+
+
 class NodeStore:
     """Files parsed by earlier builds, by path and digest of their bytes, so that a
     rebuild parses only the files that changed. `frise serve` keeps one in memory; the
@@ -517,6 +550,11 @@ class NodeStore:
         """The keys the store started with (to rewrite only what changed)."""
         self.used: dict[str, Node] = {}
         """The entries this build asked for or added, to keep for the next."""
+        self.identities: dict[str, tuple[Identity, str]] = {}
+        """In the same process only: the digest of the bytes of each file whose identity
+        is settled, by path. A file with that identity is not read again."""
+        self.identified: dict[str, tuple[Identity, str]] = {}
+        """The identities this build found, for the next."""
 
     def get(self, path: str, digest: str) -> Node | None:
         key = f"{path}\0{digest}"
@@ -541,6 +579,7 @@ class NodeStore:
         """A store holding what this build used, for the next build in this process."""
         store = NodeStore()
         store._nodes = self.used
+        store.identities = self.identified
         return store
 
 

@@ -373,12 +373,42 @@ def link_problem(href: str, events: Collection[str], drafts: Collection[str]) ->
             "anchor '#...', or 'event:<id>' to link to another event")
 
 
+_Links = tuple[tuple[str, SourceLocation], ...]
+
+
+@dataclass(slots=True)
+class Checked:
+    """The events a validation read without a problem, kept for the next one in the same
+    process (`frise serve`), by their file's node. An event and the links it holds are
+    made from nothing but its node and what it may refer to (the nodes of tags.yaml,
+    actors.yaml and sources.yaml, the source texts): the loader hands back the same node
+    for the same bytes, so an unchanged node among unchanged ones is not read again.
+    Every check across files (ids, links, drafts) still runs on every validation."""
+
+    refers_to: tuple[object, ...] = ()
+    """The nodes of tags, actors and sources, and the texts, the events were read with."""
+    events: dict[int, tuple[Node, Event, _Links]] = field(default_factory=dict)
+    """By the node's id (the node itself is kept, so the id cannot be reused)."""
+
+    def start(self, raw: RawProject) -> dict[int, tuple[Node, Event, _Links]]:
+        """What can be taken for `raw`: nothing when what events refer to changed."""
+        now = (raw.tags, raw.actors, raw.sources)
+        same = (len(self.refers_to) == 4
+                and all(a is b for a, b in zip(self.refers_to[:3], now, strict=True))
+                and self.refers_to[3] == raw.texts)
+        found = self.events if same else {}
+        self.refers_to, self.events = (*now, raw.texts), {}
+        return found
+
+
 @cycle_collector_paused()
 def validate(raw: RawProject, drafts: bool = False,
-             languages: Collection[str] | None = None) -> Timeline:
+             languages: Collection[str] | None = None, checked: Checked | None = None
+             ) -> Timeline:
     """Checks the whole project and returns its timeline, or raises every problem at once.
 
     `languages` lists those the theme has words for; `drafts` keeps draft events.
+    `checked` keeps the events read from one validation to the next (`Checked`).
     """
     errors = Collector()
     errors.extend(raw.errors)
@@ -395,6 +425,7 @@ def validate(raw: RawProject, drafts: bool = False,
         ctx.links.extend(("", False, *link) for link in _links(text, key))
     events: list[Event] = []
     seen: dict[str, tuple[str, str]] = {}
+    known = checked.start(raw) if checked is not None else {}
     for event_id, node in raw.events:
         folded = unicodedata.normalize("NFKC", event_id).casefold()
         if folded in seen:
@@ -405,7 +436,18 @@ def validate(raw: RawProject, drafts: bool = False,
                        + "; rename one of the files", SourceLocation(node.loc.path))
             continue
         seen[folded] = (event_id, node.loc.path)
-        event = _event(schema, event_id, node, ctx)
+        hit = known.get(id(node))
+        event: Event | None
+        if hit is not None and hit[0] is node:
+            event = hit[1]
+            ctx.links.extend((event_id, hit[1].draft, *link) for link in hit[2])
+        else:
+            hit, problems, links = None, len(errors.errors), len(ctx.links)
+            event = _event(schema, event_id, node, ctx)
+            if event is not None and len(errors.errors) == problems:
+                hit = (node, event, tuple(link[2:] for link in ctx.links[links:]))
+        if checked is not None and hit is not None:
+            checked.events[id(node)] = hit
         if event is not None and (drafts or not event.draft):
             events.append(event)
     published = {ev.id for ev in events}

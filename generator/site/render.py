@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any, Literal
 
 import jinja2
@@ -103,7 +104,9 @@ class Page:
     inputs: tuple[object, ...]
     make: Callable[[MarkdownConverter, Timeline], Iterator[Output]] | None = field(default=None,
                                                                           compare=False)
-    """Called with the build's converter and the timeline as displayed (typeset)."""
+    """Called with the build's converter and the timeline as generated files show it:
+    each event's headline typeset (`Renderer.headline`: its title, tags and actors), its
+    citations as typed, since none of these files shows them."""
     joined: Callable[[MarkdownConverter, Timeline], Joined] | None = field(default=None,
                                                                           compare=False)
     """For a file made of one piece per event: called with the build's converter and the
@@ -165,6 +168,9 @@ def _period_pages(scope: Tag | Actor | None, of: str, split: pd.Split) -> list[P
             for i, (period, held) in enumerate(split)]
 
 
+_LISTS = ("index.html", "tag.html", "actor.html")
+"""The templates of whole lists, whose events are typeset only as far as they are shown."""
+
 FEATURED_LIMIT = 50
 """Featured events shown on a list page cut into periods; the others are in their periods."""
 
@@ -198,7 +204,8 @@ class Renderer:
         self.site = typography.site(timeline.site)
         self.typeset = typography.Typesetter(timeline)
         self._shown: Timeline | None = None
-        """The whole timeline typeset, made when a generated file first needs it."""
+        """The whole timeline as generated files show it, made when one first needs it."""
+        self._marks: dict[str, EventView] = {}
         tags = tuple(self.typeset.tags[t.slug] for t in timeline.tags)
         actors = tuple(self.typeset.actors[a.id] for a in timeline.actors)
         self.memo: dict[tuple[object, ...], Any] = {} if memo is None else memo
@@ -227,18 +234,34 @@ class Renderer:
 
     def shown(self, e: Event) -> Event:
         """The event as pages show it (its plain text typeset), kept in `memo` like its
-        view: the index shows every event."""
+        view: event pages and lists show it again and again."""
         key = ("shown", self.key(e))
         found: Event | None = self.memo.get(key)
         if found is None:
             found = self.memo[key] = self.typeset.event(e)
         return found
 
+    def headline(self, e: Event) -> Event:
+        """The event as generated files and the frise show it (typography.headline), or
+        whole when it is typeset already."""
+        found: Event | None = self.memo.get(("shown", self.key(e)))
+        return found if found is not None else self.typeset.headline(e)
+
     def view(self, e: Event) -> EventView:
+        """The view of an event as pages show it (`shown`)."""
         key = ("view", self.key(e))
         found: EventView | None = self.memo.get(key)
         if found is None:
             found = self.memo[key] = event_view(e, self.words, self.markup, self.kept)
+        return found
+
+    def mark(self, e: Event) -> EventView:
+        """What the frise and the lanes of a list cut into periods need of an event the
+        page does not show: its dates, and its headline (`headline`). Its view when
+        there is one; else made for this build only, and never shown as a card."""
+        found: EventView | None = self.memo.get(("view", self.key(e))) or self._marks.get(e.id)
+        if found is None:
+            found = self._marks[e.id] = event_view(self.headline(e), self.words, self.markup)
         return found
 
     def render(self, page: Page) -> Iterator[Output]:
@@ -250,10 +273,12 @@ class Renderer:
             return
         if page.make is not None:
             if self._shown is None:
-                self._shown = self.typeset.timeline(self.shown)
+                self._shown = self.typeset.timeline(self.headline)
             yield from page.make(self.markup, self._shown)
             return
-        inputs = [self._display(item) for item in page.inputs]
+        lists = page.template in _LISTS  # their events are typeset as they are shown
+        inputs = [item if lists and isinstance(item, tuple) else self._display(item)
+                  for item in page.inputs]
         context: KindContext = getattr(self, "_" + page.template.removesuffix(".html"))(*inputs)
         yield self._page(page.template, page.path, context)
 
@@ -285,22 +310,25 @@ class Renderer:
 
     def _list(self, events: Sequence[Event], of: str) -> ListContext:
         """A whole list of events (the index, a tag's or an actor's page): on one page,
-        or past PAGE_LIMIT the frise, the featured events and the way into each period."""
-        views = [self.view(e) for e in events]
+        or past PAGE_LIMIT the frise, the featured events and the way into each period.
+        `events` are as planned: only those the page lists are typeset whole."""
         root = urls.root_of(of)
         links = urls.Links(root)
-        first, last = views[0].year, views[-1].year
+        first, last = events[0].date.year, events[-1].date.year
         span: YearSpan = {"first": format_date(PartialDate(first), self.words.dates),
                           "last": format_date(PartialDate(last), self.words.dates)
                           if last != first else ""}
         split = pd.split(events)
         if not split:
+            views = [self.view(self.shown(e)) for e in events]
             years = year_views(views, self.words)
             return {"years": years, "events": views, "count": len(views), "periods": [],
                     "span": span, **time_layout(views, years, self.words, root)}
         home = {e.id: links.period(p.key, of) for p, held in split for e in held}
-        featured = [v for v in views if v.event.featured][:FEATURED_LIMIT]
-        layout = time_layout(views, [], self.words, root, lambda v: f"{home[v.id]}#{v.id}")
+        featured = [self.view(self.shown(e)) for e in
+                    islice((e for e in events if e.featured), FEATURED_LIMIT)]
+        marks = [self.mark(e) for e in events]
+        layout = time_layout(marks, [], self.words, root, lambda v: f"{home[v.id]}#{v.id}")
         layout["lanes"] = ov.lanes([ov.Span(v.id, v.event.date, v.event.end) for v in featured])
         periods: list[PeriodEntry] = [
             {"path": links.period(p.key, of), "label": period_label(p, self.words),
@@ -308,7 +336,7 @@ class Renderer:
              "group": format_date(PartialDate(p.start), self.words.dates) if p.years < 10 else ""}
             for p, _ in split]
         return {"years": year_views(featured, self.words), "events": featured,
-                "count": len(views), "periods": periods, "span": span, **layout}
+                "count": len(events), "periods": periods, "span": span, **layout}
 
     def _index(self, events: Sequence[Event], counts: tuple[tuple[str, int], ...]
                ) -> IndexContext:
@@ -396,6 +424,19 @@ def markdown_texts(pages: Iterable[Page], timeline: Timeline) -> set[str]:
             assert isinstance(own, Event)
             texts.add(own.body)
             texts.update(note.text for note in own.notes)
+    texts.discard("")
+    return texts
+
+
+def timeline_texts(timeline: Timeline) -> set[str]:
+    """Every Markdown text of the timeline: what `markdown_texts` gives for a whole site
+    plan, whose exports hold every event whole, found without walking the plan."""
+    texts = {timeline.site.description}
+    texts.update(tag.description for tag in timeline.tags)
+    for e in timeline.events:
+        texts.add(e.summary)
+        texts.add(e.body)
+        texts.update(note.text for note in e.notes)
     texts.discard("")
     return texts
 

@@ -159,6 +159,7 @@ class Typesetter:
         self.lang = lang = value.site.language
         self._sources: dict[Source, Source] = {}
         self._events: dict[str, Event] = {}
+        self._headlines: dict[str, Event] = {}
         self.tags = {t.slug: replace(t, label=text(t.label, lang)) for t in value.tags}
         self.actors = {a.id: _actor(a, lang) for a in value.actors}
 
@@ -190,6 +191,17 @@ class Typesetter:
                     Citation(self._source(c.source),
                              text(c.quote, c.source.language or lang) if c.quote else None)
                     for c in e.citations))
+        return done
+
+    def headline(self, e: Event) -> Event:
+        """The event with its title, tags and actors typeset, its citations as typed:
+        what is shown of every event at once (the frise, the feed, the search index),
+        without typesetting each of its sources. The whole event when it is typeset."""
+        done = self._events.get(e.id) or self._headlines.get(e.id)
+        if done is None:
+            done = self._headlines[e.id] = _changed(
+                e, title=text(e.title, self.lang), tags=tuple(self.tag(t) for t in e.tags),
+                actors=tuple(self.actor(a) for a in e.actors))
         return done
 
     def timeline(self, event: Callable[[Event], Event] | None = None) -> Timeline:

@@ -138,7 +138,8 @@ def test_a_jump_to_a_year_to_an_event_and_back_lands_on_its_target(
     target = href.rsplit("#", 1)[1]
     page.wait_for_function("t => location.hash === '#' + t", arg=target)
     page.wait_for_function(
-        "t => { const r = document.getElementById(t).getBoundingClientRect();"
+        "t => { const e = document.getElementById(t); if (!e) return false;"  # loading
+        " const r = e.getBoundingClientRect();"
         " return r.top >= -2 && r.top < innerHeight - 40; }", arg=target)
     # an event's page, then its way back to the chronology
     card = page.locator(f'[id="{target}"] h3 a') if "#y" not in href else page.locator(
@@ -149,7 +150,8 @@ def test_a_jump_to_a_year_to_an_event_and_back_lands_on_its_target(
     page.locator(".pager .up a").click()
     page.wait_for_function("t => location.hash === '#' + t", arg=event_id)
     page.wait_for_function(
-        "t => { const r = document.getElementById(t).getBoundingClientRect();"
+        "t => { const e = document.getElementById(t); if (!e) return false;"  # loading
+        " const r = e.getBoundingClientRect();"
         " return r.top >= -2 && r.top < innerHeight - 40; }", arg=event_id)
     assert in_view(page, f'[id="{event_id}"]')
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.build import cache
+from generator.content import loader
 from generator.content.loader import NodeStore, load_project
 from generator.content.validate import validate
 
@@ -134,6 +136,51 @@ def test_only_an_edited_file_is_parsed_again(project: ProjectFactory) -> None:
     timeline = validate(load_project(root, again))
     assert again.parsed == 1
     assert [e.title for e in timeline.events if e.id == "e3"] == ["Edited"]
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The content files read from now on, by name."""
+    read: list[str] = []
+    real = loader.read_bytes
+
+    def counted(file: Path, display: str) -> bytes:
+        read.append(file.name)
+        return real(file, display)
+
+    monkeypatch.setattr(loader, "read_bytes", counted)
+    return read
+
+
+def test_in_one_process_a_settled_file_is_not_read_again(
+        project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`frise serve`: a file whose identity is settled (times older than SETTLED_NS) and
+    unchanged is taken without being read; an edited one is read."""
+    root = project(EVENTS)
+    monkeypatch.setattr(loader, "SETTLED_NS", 0)  # the files just written are settled
+    store = NodeStore()
+    load_project(root, store)
+    read = _reads(monkeypatch)
+    store = store.next_build()
+    (root / "content/events/e3.yaml").write_text(
+        "title: Edited\ndate: 2003\nsummary: S.\n", encoding="utf-8")
+    timeline = validate(load_project(root, store))
+    assert read == ["e3.yaml"]
+    assert [e.title for e in timeline.events if e.id == "e3"] == ["Edited"]
+
+
+def test_a_file_saved_within_the_clock_tick_is_read_again(
+        project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file saved twice within the file system's clock tick may keep its identity
+    (times and size): one whose times are that recent is read again on every build."""
+    root = project(EVENTS)
+    now = time.time_ns()
+    monkeypatch.setattr(loader, "_identity", lambda file: (1, 2, 3, now, now))
+    store = NodeStore()
+    load_project(root, store)
+    e3 = root / "content/events/e3.yaml"
+    e3.write_text(e3.read_text(encoding="utf-8").replace("Event 3", "Xvent 3"), encoding="utf-8")
+    timeline = validate(load_project(root, store.next_build()))
+    assert [e.title for e in timeline.events if e.id == "e3"] == ["Xvent 3"]
 
 
 def test_parsed_files_of_another_version_are_not_used(project: ProjectFactory) -> None:

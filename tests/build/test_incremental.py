@@ -22,7 +22,9 @@ import pytest
 from generator.build import cache, shards
 from generator.build.pipeline import Memory, Report, build
 from generator.build.stamp import code_version
+from generator.content import validate
 from generator.content.model import Event
+from generator.errors import ContentErrors
 from generator.site import exports, output, search
 
 EVENTS = 25
@@ -126,6 +128,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
         "not frise's", encoding="utf-8"),
     "make-an-event-a-draft": lambda root: _edit(root, "content/events/event-020.yaml",
                                                 lambda s: s + "draft: true\n"),
+    "retitle-a-source": lambda root: _edit(root, "content/sources.yaml",
+                                           lambda s: s.replace("The paper", "The journal")),
 }
 
 
@@ -371,3 +375,66 @@ def test_a_spare_site_damaged_by_hand_gives_a_clean_build(built: Path, tmp_path:
     assert tree(built / "site") == clean_build(built, tmp_path)
     assert (outside / "a" / "index.html").read_text(encoding="utf-8") == "not frise's"
     assert tree(spare) == site_before, "the site replaced was not written through"
+
+
+def _events_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the event files validation reads from now on."""
+    read: list[str] = []
+    real = validate._event
+
+    def counted(schema: Any, event_id: str, *args: Any) -> Any:
+        read.append(event_id)
+        return real(schema, event_id, *args)
+
+    monkeypatch.setattr(validate, "_event", counted)
+    return read
+
+
+def test_serve_reads_only_the_edited_event_again(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """In serve's memory, an unchanged file's event is not read again, unless what it may
+    refer to changed: then every event is, and shows the change."""
+    root = write_project(tmp_path / "project")
+    memory = Memory()
+    build(root, workers=1, memory=memory)
+    read = _events_read(monkeypatch)
+    _edit(root, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(root, workers=1, memory=memory)
+    assert read == ["event-007"]
+    read.clear()
+    _edit(root, "content/sources.yaml", lambda s: s.replace("The paper", "The journal"))
+    build(root, workers=1, memory=memory)
+    assert len(read) == EVENTS
+    assert b"The journal" in (root / "site/events/event-003/index.html").read_bytes()
+
+
+def test_serve_still_checks_the_links_of_unchanged_events(tmp_path: Path) -> None:
+    """Links run across files: an event left as it was, whose link target is deleted,
+    is reported at its link, in serve's memory as in a fresh build."""
+    root = write_project(tmp_path / "project")
+    _edit(root, "content/events/event-003.yaml",
+          lambda s: s.replace("The story of event 3.", "See [the next](event:event-004)."))
+    memory = Memory()
+    build(root, workers=1, memory=memory)
+    (root / "content/events/event-004.yaml").unlink()
+    with pytest.raises(ContentErrors) as exc:
+        build(root, workers=1, memory=memory)
+    (error,) = exc.value.errors
+    assert "unknown event 'event-004'" in error.message
+    assert error.location is not None
+    assert (error.location.path, error.location.line) == ("content/events/event-003.yaml", 5)
+
+
+def test_serve_reads_back_a_manifest_changed_on_disk(tmp_path: Path) -> None:
+    """Serve keeps the manifest it wrote instead of reading it back, only while the file
+    is the one it wrote: one damaged since is read, and ignored whole."""
+    root = write_project(tmp_path / "project")
+    memory = Memory()
+    build(root, workers=1, memory=memory)
+    _edit(root, "content/events/event-002.yaml", lambda s: s.replace("Event 2", "Two"))
+    report = build(root, workers=1, memory=memory)
+    assert report.rendered < report.files / 2  # the manifest kept in memory was used
+    _manifest(root).write_text("{not json", encoding="utf-8")
+    report = build(root, workers=1, memory=memory)
+    assert report.rendered == report.files
+    assert tree(root / "site") == clean_build(root, tmp_path)

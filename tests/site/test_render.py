@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import check, typeset
+from generator.build.pipeline import check, site_plan, typeset
 from generator.content.model import Timeline
 from generator.site import render
 from generator.site.markdown import convert_all
@@ -212,6 +212,16 @@ def test_markdown_texts_are_what_the_pages_show_and_no_more(
     }
 
 
+def test_the_texts_a_build_keeps_are_those_its_whole_plan_converts(
+        small: tuple[Timeline, Theme, Words]) -> None:
+    """The Markdown cache keeps `timeline_texts`: exactly what converting the whole site
+    needs, so the cache neither misses a text nor outgrows the content."""
+    timeline, theme, words = small
+    pages = site_plan(timeline, theme, words)
+    assert render.timeline_texts(timeline) == render.markdown_texts(pages, timeline)
+    assert "Hidden." not in render.timeline_texts(timeline)
+
+
 def test_a_generated_file_gets_every_body_and_note(small: tuple[Timeline, Theme, Words]
                                                    ) -> None:
     timeline, _, words = small
@@ -239,3 +249,23 @@ def test_rendering_every_page_converts_nothing_outside_the_batch(
     outputs = [out for page in pages for out in r.render(page)]
     assert len(outputs) == len(pages)
     assert set(markup.known) == before
+
+
+def test_what_is_shown_of_every_event_at_once_is_typeset(project: ProjectFactory) -> None:
+    """A list cut into periods, the feed and the search index show every event but typeset
+    only its headline: its title is typeset there as on its own page."""
+    files = {f"content/events/e{i:03d}.yaml": f"title: E {i}\ndate: {1900 + i}\nsummary: S.\n"
+             for i in range(160)}
+    files["content/events/e005.yaml"] = (
+        "title: \"L'accord : signé\"\ndate: 1905\nend: 1990\nsummary: S.\n")
+    root = project(files, site="title: Typo\nlanguage: fr\n")
+    timeline, theme, words = loaded(root)
+    plan = site_plan(timeline, theme, words)
+    r = renderer(timeline, theme, words, plan)
+    made = {out.path: out.data.decode("utf-8") for page in plan for out in r.render(page)
+            if out.path in ("index.html", "feed.xml", "assets/search-index.js",
+                            "events/e005/index.html")}
+    assert 'class="span"' in made["index.html"]  # the event's bar, with its label
+    for path, text in made.items():
+        assert "L’accord\u00a0: signé" in text, path
+        assert "L'accord" not in text, path

@@ -84,6 +84,8 @@ class Memory:
     """The fingerprints' digests of those events (see fingerprint.Digests)."""
     manifest: cache.Written = field(default_factory=cache.Written)
     """The manifest the last build wrote, not read back while it is on disk as written."""
+    inverted: search.Inverted = field(default_factory=search.Inverted)
+    """The search index of the last build that made it in this process."""
 
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
@@ -171,11 +173,12 @@ renders faster with the views and cards kept from the last save than on fresh wo
 
 
 def site_plan(timeline: Timeline, theme: Theme, words: Words,
-              kept: search.WordsKept | None = None) -> list[Page]:
+              kept: search.WordsKept | None = None, inverted: search.Inverted | None = None
+              ) -> list[Page]:
     """Every file of the site: pages, exports and feeds, assets. `kept` keeps the search
-    index's words between builds."""
+    index's words between builds, `inverted` the index itself in one process."""
     epoch = feeds.source_date_epoch(os.environ)
-    extras = [exports.plugin, feeds.plugin(epoch), search.plugin(kept)]
+    extras = [exports.plugin, feeds.plugin(epoch), search.plugin(kept, inverted)]
     return render.plan(timeline, extras, words) + [render.assets(theme)]
 
 
@@ -207,7 +210,8 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     `frise build -v`)."""
     words = typeset(theme.words(timeline.site.language))
     version = code_version()
-    pages = site_plan(timeline, theme, words, cache.SearchWords(project, version))
+    pages = site_plan(timeline, theme, words, cache.SearchWords(project, version),
+                      memory.inverted if memory else None)
     prints = Fingerprints(timeline, theme, words, memory.digests if memory else None)
     keys = [prints.page(page) for page in pages]
     old, old_spans = cache.load_manifest(project, output, version,

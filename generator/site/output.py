@@ -205,9 +205,10 @@ class Tree:
         wanted.add(MARKER)
         folders = {"/".join(p.split("/")[:i]) for p in wanted
                    for i in range(1, p.count("/") + 1)}
-        for top, dirs, files in os.walk(self.folder):
-            rel = os.path.relpath(top, self.folder).replace(os.sep, "/")
-            prefix = "" if rel == "." else rel + "/"
+        start = len(self._root)  # os.walk gives `top` as the root joined with the folders
+        for top, dirs, files in os.walk(self._root):
+            prefix = top[start:].replace(os.sep, "/")
+            prefix = prefix + "/" if prefix else ""
             for name in dirs[:]:
                 if prefix + name not in folders or os.path.islink(os.path.join(top, name)):
                     _clear(Path(top, name))

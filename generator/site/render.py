@@ -205,7 +205,6 @@ class Renderer:
         self.typeset = typography.Typesetter(timeline)
         self._shown: Timeline | None = None
         """The whole timeline as generated files show it, made when one first needs it."""
-        self._marks: dict[str, EventView] = {}
         tags = tuple(self.typeset.tags[t.slug] for t in timeline.tags)
         actors = tuple(self.typeset.actors[a.id] for a in timeline.actors)
         self.memo: dict[tuple[object, ...], Any] = {} if memo is None else memo
@@ -244,8 +243,11 @@ class Renderer:
     def headline(self, e: Event) -> Event:
         """The event as generated files and the frise show it (typography.headline), or
         whole when it is typeset already."""
-        found: Event | None = self.memo.get(("shown", self.key(e)))
-        return found if found is not None else self.typeset.headline(e)
+        key = self.key(e)
+        found: Event | None = self.memo.get(("shown", key)) or self.memo.get(("headline", key))
+        if found is None:
+            found = self.memo["headline", key] = self.typeset.headline(e)
+        return found
 
     def view(self, e: Event) -> EventView:
         """The view of an event as pages show it (`shown`)."""
@@ -258,10 +260,12 @@ class Renderer:
     def mark(self, e: Event) -> EventView:
         """What the frise and the lanes of a list cut into periods need of an event the
         page does not show: its dates, and its headline (`headline`). Its view when
-        there is one; else made for this build only, and never shown as a card."""
-        found: EventView | None = self.memo.get(("view", self.key(e))) or self._marks.get(e.id)
+        there is one; else a view of the headline, kept like views, never shown."""
+        key = self.key(e)
+        found: EventView | None = self.memo.get(("view", key)) or self.memo.get(("mark", key))
         if found is None:
-            found = self._marks[e.id] = event_view(self.headline(e), self.words, self.markup)
+            found = self.memo["mark", key] = event_view(self.headline(e), self.words,
+                                                        self.markup, self.kept)
         return found
 
     def render(self, page: Page) -> Iterator[Output]:

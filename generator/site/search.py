@@ -15,7 +15,9 @@ import html
 import json
 import re
 import unicodedata
+from bisect import insort
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..content.dates import format_range
@@ -112,26 +114,81 @@ def words_key(e: Event) -> str:
                            digest_size=16).hexdigest()
 
 
+@dataclass(slots=True)
+class Inverted:
+    """The inverted index the last build made in this process (`frise serve`). While the
+    events keep their ids and order, only the words of the edited events move from one
+    build to the next, and only the words they hold or held are encoded again."""
+
+    ids: tuple[str, ...] = ()
+    found: list[str] = field(default_factory=list)
+    """Each event's words, joined by spaces, in timeline order."""
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    encoded: dict[str, str] = field(default_factory=dict)
+    keys: dict[int, tuple[Event, str]] = field(default_factory=dict)
+    """`words_key` of events by the event's id (the event is kept: the id is not reused)."""
+
+    def key(self, e: Event) -> str:
+        hit = self.keys.get(id(e))
+        return hit[1] if hit is not None and hit[0] is e else words_key(e)
+
+    def vocabulary(self, ids: tuple[str, ...], found: list[str]) -> dict[str, str]:
+        """Each word, in sorted order, with the events holding it (`_postings`)."""
+        same = ids == self.ids and len(found) == len(self.found)
+        postings, old = self.postings, self.found
+        self.ids, self.found, self.postings = (), [], {}  # half-made, it is never reused
+        changed: set[str] = set()
+        if same:
+            for i, (before, now) in enumerate(zip(old, found, strict=True)):
+                if before != now:
+                    gone, new = set(before.split()), set(now.split())
+                    for w in gone - new:
+                        postings[w].remove(i)
+                    for w in new - gone:
+                        insort(postings.setdefault(w, []), i)
+                    changed |= gone ^ new
+        else:
+            postings = {}
+            for i, words_ in enumerate(found):
+                for w in words_.split():
+                    postings.setdefault(w, []).append(i)
+            self.encoded = {}
+            changed = set(postings)
+        total = len(ids)
+        for w in changed:
+            if postings.get(w):
+                self.encoded[w] = _postings(postings[w], total)
+            else:
+                postings.pop(w, None)
+                self.encoded.pop(w, None)
+        self.ids, self.found, self.postings = ids, found, postings
+        return {w: self.encoded[w] for w in sorted(postings)}
+
+
 def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
-          kept: WordsKept | None = None) -> dict[str, object]:
+          kept: WordsKept | None = None, inverted: Inverted | None = None
+          ) -> dict[str, object]:
     """The index as data: tags, actors, events in timeline order, and the words.
 
     The words of an event found in `kept` are not looked for again; those of this
-    timeline's events are kept for the next build (and no others)."""
+    timeline's events are kept for the next build (and no others). `inverted` is the
+    last index made in this process, to update rather than make again."""
     tag_at = {t.slug: i for i, t in enumerate(timeline.tags)}
     actor_at = {a.id: i for i, a in enumerate(timeline.actors)}
     known = kept.load() if kept is not None else {}
+    inverted = inverted if inverted is not None else Inverted()
+    keys: dict[int, tuple[Event, str]] = {}
     used: dict[str, str] = {}
-    postings: dict[str, list[int]] = {}
+    every: list[str] = []
     rows = []
-    for i, e in enumerate(timeline.events):
-        key = words_key(e)
+    for e in timeline.events:
+        key = inverted.key(e)
+        keys[id(e)] = (e, key)
         found = known.get(key)
         if found is None:
             found = " ".join(sorted(_event_words(e, markup)))
         used[key] = found
-        for w in found.split():
-            postings.setdefault(w, []).append(i)
+        every.append(found)
         end = round(year_position(e.end, end=True), 3) if e.end and e.end != e.date else None
         rows.append([e.id, e.title, format_range(e.date, e.end, words_.dates),
                      round(year_position(e.date), 3), end,
@@ -139,10 +196,8 @@ def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
                      1 if e.featured else 0])
     if kept is not None:
         kept.save(used)
-    total = len(rows)
-    vocabulary = {}
-    for w in sorted(postings):
-        vocabulary[w] = _postings(postings[w], total)
+    inverted.keys = keys
+    vocabulary = inverted.vocabulary(tuple(e.id for e in timeline.events), every)
     return {"tags": [t.slug for t in timeline.tags], "actors": [a.id for a in timeline.actors],
             "events": rows, "words": vocabulary}
 
@@ -167,14 +222,17 @@ def script(data: dict[str, object]) -> bytes:
     return ("window.friseIndex=" + text.replace("<", "\\u003c") + ";\n").encode("utf-8")
 
 
-def plugin(kept: WordsKept | None = None) -> Callable[[Timeline, Words], Iterator[Page]]:
+def plugin(kept: WordsKept | None = None, inverted: Inverted | None = None
+           ) -> Callable[[Timeline, Words], Iterator[Page]]:
     """The plan's entry for the search index, made from every event (as displayed:
     typeset titles in the results; typography never changes a folded word), with
-    the events' words kept in `kept` from one build to the next."""
+    the events' words kept in `kept` from one build to the next, and in the same
+    process the index itself in `inverted`."""
 
     def pages(timeline: Timeline, words_: Words) -> Iterator[Page]:
         def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
-            yield Output(urls.SEARCH_INDEX, script(index(shown, words_, markup, kept)))
+            yield Output(urls.SEARCH_INDEX,
+                         script(index(shown, words_, markup, kept, inverted)))
 
         yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)
 

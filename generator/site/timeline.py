@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import groupby
 from typing import TypeVar
 
@@ -34,15 +35,24 @@ def related(events: Sequence[Event], limit: int = 4, window: int = 8
     Only the `window` nearest events of each shared tag or actor on either side are
     considered, so the cost stays linear in the number of events.
     """
+    ranked = _related_at(tuple(tuple(_keys(e)) for e in events), limit, window)
+    return {e.id: [events[j] for j in at] for e, at in zip(events, ranked, strict=True)}
+
+
+@lru_cache(maxsize=2)
+def _related_at(keys: tuple[tuple[str, ...], ...], limit: int, window: int
+                ) -> tuple[tuple[int, ...], ...]:
+    """`related` by position, from each position's tags and actors alone: kept for the
+    next build in the same process (`frise serve`), where an edit rarely changes them."""
     members: dict[str, list[int]] = {}
-    for i, event in enumerate(events):
-        for key in _keys(event):
+    for i, own in enumerate(keys):
+        for key in own:
             members.setdefault(key, []).append(i)
-    out: dict[str, list[Event]] = {}
-    n = len(events)
-    for i, event in enumerate(events):
+    out: list[tuple[int, ...]] = []
+    n = len(keys)
+    for i, own in enumerate(keys):
         shared: dict[int, int] = {}
-        for key in _keys(event):
+        for key in own:
             group = members[key]
             at = bisect_left(group, i)
             for j in group[max(0, at - window): at + window + 1]:
@@ -51,8 +61,8 @@ def related(events: Sequence[Event], limit: int = 4, window: int = 8
         # Most shared first, then nearest, then earliest: one integer per candidate
         # sorts as the tuple (-shared, distance, j) would, several times faster.
         ranked = sorted((-c * n + abs(j - i)) * n + j for j, c in shared.items())[:limit]
-        out[event.id] = [events[j] for j in sorted(r % n for r in ranked)]
-    return out
+        out.append(tuple(sorted(r % n for r in ranked)))
+    return tuple(out)
 
 
 def _keys(event: Event) -> list[str]:

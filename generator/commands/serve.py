@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import gc
 import json
 import mimetypes
 import posixpath
@@ -235,6 +236,17 @@ class _Watch(FileSystemEventHandler):
 BuildFn = Callable[[Path], builder.Report]
 
 
+def tidy() -> None:
+    """After a build, while the editor reads the page: collects the cycles it left, then
+    freezes what remains (`gc.freeze`). The memory serve keeps from build to build holds
+    hundreds of thousands of objects at 10,000 events, and each full collection during
+    the next build would walk them all again (`bench/serve_times.py` shows the
+    collector's time per save with and without this)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
 class DevServer:
     """The server, the watcher and the rebuild thread of one project."""
 
@@ -317,10 +329,12 @@ class DevServer:
             self._dirty.clear()
             if not self._stop.is_set():
                 self.rebuild()
+                tidy()
 
     def start(self) -> None:
         """Builds once, then serves and watches in background threads."""
         self.rebuild()
+        tidy()
         for name in self.watched:
             self.observer.schedule(_Watch(self.changed), str(self.project / name), recursive=True)
         self.observer.start()
@@ -337,6 +351,7 @@ class DevServer:
         self.observer.join(timeout=5)
         for thread in self._threads:
             thread.join(timeout=5)
+        gc.unfreeze()  # what `tidy` froze is the collector's again
 
     def wait(self) -> None:
         """Blocks until Ctrl+C, then stops everything."""

@@ -301,3 +301,30 @@ def test_a_save_reads_only_the_changed_file_and_renders_only_what_it_shows(proje
     assert "1 file read anew" in last
     rendered, files = (int(n) for n in re.findall(r"(\d+) of (\d+) files rendered", last)[0])
     assert rendered < files / 2
+
+
+def test_the_heap_is_frozen_between_saves_and_given_back_on_stop(project) -> None:
+    """Between builds, what serve keeps is frozen out of the collector's walks
+    (`serve.tidy`), with the last build's cycles collected first; stopping thaws it."""
+    import gc
+    import weakref
+
+    class Cycle:
+        pass
+
+    root = project({"content/events/first.yaml": EVENT.format(title="First", date="2023")},
+                   site=SITE)
+    server = DevServer(root, port=0, debounce=0.05, long_poll=1.0)
+    loop = Cycle()
+    loop.me = loop  # type: ignore[attr-defined]
+    gone = weakref.ref(loop)
+    del loop
+    gc.disable()  # only tidy may collect the cycle
+    try:
+        server.start()
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.enable()
+        server.stop()
+    assert gc.get_freeze_count() == 0

@@ -63,8 +63,10 @@ class _Clock:
 @dataclass(slots=True)
 class Memory:
     """What one build hands the next in the same process (`frise serve`): the files it
-    parsed, the Markdown it converted and typeset, the views and cards of events.
-    Without one, parsed files and Markdown are kept in `.frise-cache/`.
+    parsed and the events validation read from them, the events' digests, the manifest
+    it wrote, the search index, the Markdown it converted and typeset, the views and
+    cards of events. Without one, parsed files, Markdown and the search index's words
+    are kept in `.frise-cache/`.
     """
 
     nodes: NodeStore = field(default_factory=NodeStore)

@@ -254,7 +254,8 @@ def _nodes_folder(project: Path, version: str) -> Path:
 def load_nodes(project: Path, version: str) -> loader.NodeStore:
     """The files parsed by the last build, to parse only those that changed since."""
     entries = _read_shards(_nodes_folder(project, version))
-    return loader.NodeStore({k: v for k, v in entries.items() if isinstance(v, list)})
+    return loader.NodeStore({k: v for k, v in entries.items() if isinstance(v, list)},
+                            in_process=False)
 
 
 def save_nodes(project: Path, version: str, store: loader.NodeStore) -> None:

@@ -357,7 +357,7 @@ def load_file(file: Path, display: str, store: NodeStore | None = None) -> Node 
     (in `frise serve`, without reading them when the file is as it was: see `settled`)."""
     if store is None:
         return parse_yaml(decode(read_bytes(file, display), display), display)
-    identity = _identity(file)  # before reading: a change after it changes it
+    identity = _identity(file) if store.in_process else None  # before reading it
     known = store.identities.get(display)
     if known is not None and known[0] == identity:
         node = store.get(display, known[1])
@@ -543,7 +543,8 @@ class NodeStore:
     on nothing but the file's bytes and path, so a hit is exactly what parsing gives.
     """
 
-    def __init__(self, encoded: dict[str, Encoded] | None = None) -> None:
+    def __init__(self, encoded: dict[str, Encoded] | None = None,
+                 in_process: bool = True) -> None:
         self._nodes: dict[str, Node] = {}
         self._encoded = encoded or {}
         self.read = set(self._encoded)
@@ -555,6 +556,9 @@ class NodeStore:
         is settled, by path. A file with that identity is not read again."""
         self.identified: dict[str, tuple[Identity, str]] = {}
         """The identities this build found, for the next."""
+        self.in_process = in_process
+        """Whether the next build runs in this process (serve), where identities serve;
+        the command line's store, read from `.frise-cache/`, takes no `stat` for them."""
 
     def get(self, path: str, digest: str) -> Node | None:
         key = f"{path}\0{digest}"

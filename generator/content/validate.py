@@ -444,7 +444,7 @@ def validate(raw: RawProject, drafts: bool = False,
         else:
             hit, problems, links = None, len(errors.errors), len(ctx.links)
             event = _event(schema, event_id, node, ctx)
-            if event is not None and len(errors.errors) == problems:
+            if checked is not None and event is not None and len(errors.errors) == problems:
                 hit = (node, event, tuple(link[2:] for link in ctx.links[links:]))
         if checked is not None and hit is not None:
             checked.events[id(node)] = hit

@@ -27,7 +27,7 @@ if str(REPO) not in sys.path:
 from generator.build import cache, pipeline, shards  # noqa: E402
 from generator.build.fingerprint import Fingerprints  # noqa: E402
 from generator.build.stamp import code_version  # noqa: E402
-from generator.site import render  # noqa: E402
+from generator.site import render, search  # noqa: E402
 
 
 class _ReadOnly:
@@ -40,6 +40,12 @@ class _ReadOnly:
         return self.kept.load()
 
     def save(self, words: object) -> None:
+        pass
+
+    def load_index(self) -> search.Inverted | None:
+        return self.kept.load_index()
+
+    def save_index(self, inverted: object) -> None:
         pass
 
 

@@ -26,6 +26,7 @@ import nh3
 
 from ..content import loader
 from ..site import markdown as markup
+from ..site import search
 from ..site.output import folder_key
 from ..site.pieces import Span
 
@@ -245,6 +246,39 @@ class SearchWords:
 
     def save(self, words: Mapping[str, str]) -> None:
         _write_shards(self.folder, words, self.read)
+
+    def load_index(self) -> search.Inverted | None:
+        """The search index the last build kept, while the file is whole and of the
+        expected shape; None otherwise. Its encodings are decoded again as they are
+        used, and one that cannot be read makes the index afresh."""
+        try:
+            digest, _, text = (self.folder / "inverted").read_bytes().partition(b"\n")
+            if digest.decode("ascii") != hashlib.blake2b(text, digest_size=16).hexdigest():
+                return None
+            data = json.loads(text)
+            ids, keys, encoded = data["ids"], data["keys"], data["encoded"]
+            if not (isinstance(ids, list) and isinstance(keys, list)
+                    and isinstance(encoded, dict) and len(ids) == len(keys)
+                    and all(type(x) is str for x in ids) and all(type(x) is str for x in keys)
+                    and all(type(x) is str for x in encoded.values())):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return search.Inverted(tuple(ids), tuple(keys), encoded)
+
+    def save_index(self, inverted: search.Inverted) -> None:
+        """Keeps the index for the next build (see `load_index`)."""
+        text = json.dumps({"ids": inverted.ids, "keys": inverted.keys,
+                           "encoded": inverted.encoded}, ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8", "surrogatepass")
+        digest = hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".inverted.{os.getpid()}"
+            tmp.write_bytes(digest + b"\n" + text)
+            tmp.replace(self.folder / "inverted")
+        except OSError:
+            pass  # a read-only project still builds; only the next build is slower
 
 
 def _nodes_folder(project: Path, version: str) -> Path:

@@ -107,7 +107,7 @@ def atom(timeline: Timeline, markup: MarkdownConverter, epoch: dt.datetime | Non
     `SOURCE_DATE_EPOCH` when given, else the latest of its entries'.
     """
     site = typography.site(timeline.site)  # shown; the ids keep the title as typed
-    events = list(reversed(published(timeline)))[:FEED_ENTRIES]
+    events = latest(timeline)
     days = [_day(e.date) for e in events]
     updated = epoch or max(days, default=dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc))
     feed = ET.Element("feed", {"xmlns": ATOM, _XML_LANG: site.language})
@@ -208,27 +208,42 @@ def robots(base_url: str) -> Output:
     return Output("robots.txt", text.encode("utf-8"))
 
 
+def latest(timeline: Timeline) -> list[Event]:
+    """The events of the feed: the latest FEED_ENTRIES published, latest first."""
+    return list(reversed(published(timeline)))[:FEED_ENTRIES]
+
+
 def plugin(epoch: dt.datetime | None) -> Callable[[Timeline, Words], Iterator[Page]]:
-    """The plan's entry for the feed, and with `base_url` the sitemap and robots.txt.
+    """The plan's entries for the feed, and with `base_url` for the sitemap and
+    robots.txt. Each names only what it is made from: the feed its events and the
+    periods they sit in, the sitemap the site's paths, so that editing an older event
+    rewrites neither.
 
     `epoch` is `SOURCE_DATE_EPOCH` (None: dates come from the content).
     """
+    when = epoch.isoformat() if epoch else ""
 
     def pages(timeline: Timeline, words: Words) -> Iterator[Page]:
         base = timeline.site.base_url
-        listed = page_paths(timeline) if base else []
 
-        def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
+        def feed(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
             yield Output(urls.FEED, at_root(atom(shown, markup, epoch).decode("utf-8"),
                                              base or "").encode("utf-8"))
-            if base:
-                yield from sitemaps(base, listed, epoch)
-                yield robots(base)
+
+        events = latest(timeline)
+        home = periods.where(periods.split(timeline.events))
+        yield Page((urls.FEED,), "", (tuple(events), tuple(home.get(e.id) for e in events),
+                                      when), feed)
+        if not base:
+            return
+        listed = page_paths(timeline)
+
+        def sitemap(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
+            yield from sitemaps(base, listed, epoch)
+            yield robots(base)
 
         parts = -(-len(listed) // SITEMAP_LIMIT)
-        sitemap = ([f"sitemap-{i + 1}.xml" for i in range(parts)] if parts > 1 else []) + [
-            "sitemap.xml"]
-        paths = (urls.FEED, *(sitemap + ["robots.txt"] if base else []))
-        yield Page(paths, "", (timeline.events, epoch.isoformat() if epoch else ""), make)
+        files = [f"sitemap-{i + 1}.xml" for i in range(parts)] if parts > 1 else []
+        yield Page((*files, "sitemap.xml", "robots.txt"), "", (tuple(listed), when), sitemap)
 
     return pages

@@ -15,7 +15,6 @@ import html
 import json
 import re
 import unicodedata
-from bisect import insort
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -71,15 +70,48 @@ def encode_gaps(positions: list[int]) -> str:
 
 
 def _bits_length(total: int) -> int:
+    """The length of a bitmap of `total` events: '=' and six events a character."""
     return 1 + (total + 5) // 6
 
 
 def encode_bits(positions: list[int], total: int) -> str:
     """Positions as a bitmap, six events a character, prefixed with '='."""
-    cells = [0] * ((total + 5) // 6)
+    cells = [0] * (_bits_length(total) - 1)
     for p in positions:
         cells[p // 6] |= 1 << (p % 6)
     return "=" + "".join(BITS[c] for c in cells)
+
+
+_VALUE = {c: i for i, c in enumerate(BITS)}
+_LAST = {c: i for i, c in enumerate(LAST)}
+_MORE = {c: i for i, c in enumerate(MORE)}
+
+
+def decode_postings(text: str, total: int) -> list[int]:
+    """The ascending positions `_postings` encoded, among `total` events; ValueError for
+    anything it could not have written."""
+    out: list[int] = []
+    if text.startswith("="):
+        if len(text) != _bits_length(total):
+            raise ValueError("a bitmap of another length")
+        for cell, char in enumerate(text[1:]):
+            bits = _VALUE[char]
+            out.extend(cell * 6 + b for b in range(6) if bits >> b & 1)
+    else:
+        last, gap = -1, 0
+        for char in text:
+            digit = _LAST.get(char)
+            if digit is None:
+                gap = gap * 32 + _MORE[char]
+                continue
+            last += gap * 32 + digit
+            gap = 0
+            out.append(last)
+        if gap or (out and out[0] < 0) or len(set(out)) != len(out):
+            raise ValueError("not a list of gaps")
+    if not out or out[-1] >= total:
+        raise ValueError("positions out of range")
+    return out
 
 
 def _event_words(e: Event, markup: MarkdownConverter) -> set[str]:
@@ -104,6 +136,11 @@ class WordsKept(Protocol):
 
     def save(self, words: Mapping[str, str]) -> None: ...
 
+    def load_index(self) -> Inverted | None:
+        """The index the last build kept (`save_index`), None when there is none."""
+
+    def save_index(self, inverted: Inverted) -> None: ...
+
 
 def words_key(e: Event) -> str:
     """Names an event by every text `_event_words` reads of it: equal keys, equal words
@@ -116,53 +153,71 @@ def words_key(e: Event) -> str:
 
 @dataclass(slots=True)
 class Inverted:
-    """The inverted index the last build made in this process (`frise serve`). While the
-    events keep their ids and order, only the words of the edited events move from one
-    build to the next, and only the words they hold or held are encoded again."""
+    """The last search index made: the events' ids and `words_key`s in timeline order,
+    and each word's events as encoded. `frise serve` keeps it in memory, the command
+    line in `.frise-cache/` (`WordsKept`). While the events keep their ids and order,
+    only the words of the events whose key changed move: each such word's events are
+    decoded, changed and encoded again, and no other word is touched."""
 
     ids: tuple[str, ...] = ()
-    found: list[str] = field(default_factory=list)
-    """Each event's words, joined by spaces, in timeline order."""
-    postings: dict[str, list[int]] = field(default_factory=dict)
+    keys: tuple[str, ...] = ()
     encoded: dict[str, str] = field(default_factory=dict)
-    keys: dict[int, tuple[Event, str]] = field(default_factory=dict)
-    """`words_key` of events by the event's id (the event is kept: the id is not reused)."""
+    memo: dict[int, tuple[Event, str]] = field(default_factory=dict)
+    """`words_key` of events by the event's id (the event is kept: the id is not
+    reused), for the next build in the same process."""
 
     def key(self, e: Event) -> str:
-        hit = self.keys.get(id(e))
+        hit = self.memo.get(id(e))
         return hit[1] if hit is not None and hit[0] is e else words_key(e)
 
-    def vocabulary(self, ids: tuple[str, ...], found: list[str]) -> dict[str, str]:
-        """Each word, in sorted order, with the events holding it (`_postings`)."""
-        same = ids == self.ids and len(found) == len(self.found)
-        postings, old = self.postings, self.found
-        self.ids, self.found, self.postings = (), [], {}  # half-made, it is never reused
-        changed: set[str] = set()
-        if same:
-            for i, (before, now) in enumerate(zip(old, found, strict=True)):
-                if before != now:
-                    gone, new = set(before.split()), set(now.split())
-                    for w in gone - new:
-                        postings[w].remove(i)
-                    for w in new - gone:
-                        insort(postings.setdefault(w, []), i)
-                    changed |= gone ^ new
-        else:
-            postings = {}
+    def vocabulary(self, ids: tuple[str, ...], keys: tuple[str, ...], found: list[str],
+                   before: Mapping[str, str]) -> dict[str, str]:
+        """Each word, in sorted order, with the events holding it (`_postings`).
+        `found` are the events' words (joined by spaces) by position; `before` the
+        words of earlier builds by key, where the words the last index held are found."""
+        old_ids, old_keys, encoded = self.ids, self.keys, self.encoded
+        self.ids, self.keys, self.encoded = (), (), {}  # half-made, it is never reused
+        total = len(ids)
+        if (ids != old_ids or len(keys) != len(old_keys) or len(ids) != len(keys)
+                or not self._update(encoded, old_keys, keys, found, before, total)):
+            postings: dict[str, list[int]] = {}
             for i, words_ in enumerate(found):
                 for w in words_.split():
                     postings.setdefault(w, []).append(i)
-            self.encoded = {}
-            changed = set(postings)
-        total = len(ids)
-        for w in changed:
-            if postings.get(w):
-                self.encoded[w] = _postings(postings[w], total)
-            else:
-                postings.pop(w, None)
-                self.encoded.pop(w, None)
-        self.ids, self.found, self.postings = ids, found, postings
-        return {w: self.encoded[w] for w in sorted(postings)}
+            encoded = {w: _postings(at, total) for w, at in postings.items()}
+        self.ids, self.keys, self.encoded = ids, keys, encoded
+        return {w: encoded[w] for w in sorted(encoded)}
+
+    @staticmethod
+    def _update(encoded: dict[str, str], old_keys: tuple[str, ...], keys: tuple[str, ...],
+                found: list[str], before: Mapping[str, str], total: int) -> bool:
+        """Moves the words of the events whose key changed, in `encoded`; False (and
+        `encoded` half changed) when the earlier words of one of them are unknown or an
+        encoding cannot be read: the index is then made afresh."""
+        moves: dict[str, list[tuple[int, bool]]] = {}
+        for i, (was, now) in enumerate(zip(old_keys, keys, strict=True)):
+            if was == now:
+                continue
+            earlier = before.get(was)
+            if earlier is None:
+                return False
+            gone, held = set(earlier.split()), set(found[i].split())
+            for w in gone - held:
+                moves.setdefault(w, []).append((i, False))
+            for w in held - gone:
+                moves.setdefault(w, []).append((i, True))
+        try:
+            for w, changes in moves.items():
+                at = set(decode_postings(encoded[w], total)) if w in encoded else set()
+                for i, holds in changes:
+                    (at.add if holds else at.discard)(i)
+                if at:
+                    encoded[w] = _postings(sorted(at), total)
+                else:
+                    encoded.pop(w, None)
+        except (ValueError, KeyError):
+            return False
+        return True
 
 
 def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
@@ -172,18 +227,23 @@ def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
 
     The words of an event found in `kept` are not looked for again; those of this
     timeline's events are kept for the next build (and no others). `inverted` is the
-    last index made in this process, to update rather than make again."""
+    last index made in this process, to update rather than make again; without one,
+    the index `kept` holds is updated, and kept for the next build."""
     tag_at = {t.slug: i for i, t in enumerate(timeline.tags)}
     actor_at = {a.id: i for i, a in enumerate(timeline.actors)}
     known = kept.load() if kept is not None else {}
-    inverted = inverted if inverted is not None else Inverted()
-    keys: dict[int, tuple[Event, str]] = {}
+    stored = inverted is None and kept is not None
+    if inverted is None:
+        inverted = (kept.load_index() if kept is not None else None) or Inverted()
+    memo: dict[int, tuple[Event, str]] = {}
+    keys: list[str] = []
     used: dict[str, str] = {}
     every: list[str] = []
     rows = []
     for e in timeline.events:
         key = inverted.key(e)
-        keys[id(e)] = (e, key)
+        memo[id(e)] = (e, key)
+        keys.append(key)
         found = known.get(key)
         if found is None:
             found = " ".join(sorted(_event_words(e, markup)))
@@ -194,10 +254,13 @@ def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
                      round(year_position(e.date), 3), end,
                      [tag_at[t.slug] for t in e.tags], [actor_at[a.id] for a in e.actors],
                      1 if e.featured else 0])
+    inverted.memo = memo
+    vocabulary = inverted.vocabulary(tuple(e.id for e in timeline.events),
+                                     tuple(keys), every, known)
     if kept is not None:
         kept.save(used)
-    inverted.keys = keys
-    vocabulary = inverted.vocabulary(tuple(e.id for e in timeline.events), every)
+        if stored:
+            kept.save_index(inverted)
     return {"tags": [t.slug for t in timeline.tags], "actors": [a.id for a in timeline.actors],
             "events": rows, "words": vocabulary}
 

@@ -160,7 +160,9 @@ class Typesetter:
         self._sources: dict[Source, Source] = {}
         self._events: dict[str, Event] = {}
         self._headlines: dict[str, Event] = {}
-        self.tags = {t.slug: replace(t, label=text(t.label, lang)) for t in value.tags}
+        self.tags = {t.slug: _changed(t, label=text(t.label, lang)) for t in value.tags}
+        """Each tag typeset, the very tag where typesetting changes nothing: an event's
+        tags then compare as equal by identity, which `_changed` checks 10,000 times."""
         self.actors = {a.id: _actor(a, lang) for a in value.actors}
 
     def _source(self, s: Source) -> Source:
@@ -235,8 +237,8 @@ def site(value: Site) -> Site:
 
 
 def _actor(actor: Actor, language: str) -> Actor:
-    return replace(actor, name=text(actor.name, language),
-                   role=text(actor.role, language) if actor.role else None)
+    return _changed(actor, name=text(actor.name, language),
+                    role=text(actor.role, language) if actor.role else None)
 
 
 def words(value: dict[str, str], language: str) -> dict[str, str]:

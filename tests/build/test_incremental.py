@@ -330,6 +330,40 @@ def test_a_damaged_cache_of_words_is_ignored(built: Path, tmp_path: Path) -> Non
     assert tree(built / "site") == clean_build(built, tmp_path)
 
 
+def test_a_rebuild_encodes_again_only_the_words_that_moved(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index of the last build is kept in `.frise-cache/`: after an edit,
+    only the words the edited event gained or lost are encoded again."""
+    encoded: list[list[int]] = []
+    real = search._postings
+    monkeypatch.setattr(search, "_postings",
+                        lambda at, total: encoded.append(at) or real(at, total))
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=1)
+    assert len(encoded) == 1, "'seven' is the one word that moved ('event' stays in the body)"
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["bytes", "undecodable"])
+def test_a_damaged_search_index_kept_is_ignored(built: Path, tmp_path: Path,
+                                                damage: str) -> None:
+    (folder,) = (built / cache.FOLDER).glob("words-*")
+    kept = folder / "inverted"
+    digest, _, text = kept.read_bytes().partition(b"\n")
+    if damage == "bytes":
+        kept.write_bytes(digest + b"\n" + text.replace(b"event", b"evxnt"))
+    else:  # its digest right, but the words that move have encodings frise never writes
+        data = json.loads(text)
+        data["encoded"] = {w: "!" for w in data["encoded"]}
+        text = json.dumps(data).encode()
+        kept.write_bytes(hashlib.blake2b(text, digest_size=16).hexdigest().encode()
+                         + b"\n" + text)
+    # 'story' leaves the event, and its encoding cannot be read: the index is made afresh
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("story", "tale"))
+    build(built, workers=1)
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
 def _spare(root: Path) -> Path:
     (found,) = (root / output.SPARE).iterdir()
     return found

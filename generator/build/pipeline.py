@@ -22,7 +22,7 @@ from ..content.validate import Checked, validate
 from ..errors import ContentErrors, FriseError
 from ..site import exports, feeds, render, search, typography
 from ..site.markdown import MarkdownConverter, convert_all
-from ..site.output import Output, Tree, check_output_folder, holds_exactly, write_tree
+from ..site.output import MARKER, Output, Tree, check_output_folder, holds_exactly, write_tree
 from ..site.pieces import Previous
 from ..site.render import Page, Renderer
 from ..site.theme import Theme, Words, default_theme, load_theme
@@ -153,9 +153,9 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output
     stamp.forget(project)
-    report.files, report.rendered = write(project, output, timeline, theme,
-                                          workers or shards.default_workers(), memory,
-                                          lambda: clock.lap("plan"))
+    report.files, report.rendered, files = write(project, output, timeline, theme,
+                                                 workers or shards.default_workers(), memory,
+                                                 lambda: clock.lap("plan"))
     report.output = output
     clock.lap("render and write")
     if timeline.site.base_url is None:
@@ -165,7 +165,8 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
                             "set base_url (or use --base-url) before publishing")
     if before is not None:
         stamp.save(project, before, theme_folder, output,
-                   stamp.Done(report.events, report.files, tuple(report.notes), output))
+                   stamp.Done(report.events, report.files, tuple(report.notes), output),
+                   stamp.site_written(output, files) if files is not None else None)
     return report
 
 
@@ -205,9 +206,11 @@ def typeset(words: Words) -> Words:
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
           memory: Memory | None = None, planned: Callable[[], None] = lambda: None
-          ) -> tuple[int, int]:
+          ) -> tuple[int, int, dict[str, cache.Stat] | None]:
     """Renders what changed since the current site was built, takes the rest from it,
-    and swaps the new site in. Returns the number of files, and of files rendered.
+    and swaps the new site in. Returns the number of files, of files rendered, and the
+    identity of every file of the new site (with its marker), taken for the manifest;
+    None when the current site was kept as it stands.
     `planned` is called once the plan is made and what to render is known (a stage of
     `frise build -v`)."""
     words = typeset(theme.words(timeline.site.language))
@@ -224,7 +227,7 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     if not todo:
         check_output_folder(project, output)
         if holds_exactly(output, paths):
-            return len(paths), 0  # the current site is already this build's, byte for byte
+            return len(paths), 0, None  # the current site is already this build's
     markup, unchecked = _converter(project, timeline, todo, memory)
     previous = _previous(todo, old, old_spans, output)
     renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event,
@@ -249,17 +252,18 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     cache.forget_manifest(project, output)
     count = write_tree(project, output, paths, fill)
     root = os.path.join(output, "")
+    files = {path: identity for path in (*paths, MARKER)
+             if (identity := cache.file_stat(root + path))}
     cache.save_manifest(project, output, version, {
-        path: (key, identity) for page, key in zip(pages, keys, strict=True)
-        for path in page.paths if (identity := cache.file_stat(root + path))}, spans,
-        memory.manifest if memory else None)
+        path: (key, files[path]) for page, key in zip(pages, keys, strict=True)
+        for path in page.paths if path in files}, spans, memory.manifest if memory else None)
     if memory:  # the fragments of events that are gone or changed are dropped
         memory.digests = prints.digests
         current = {prints.event(e) for e in timeline.events}
         memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
     if todo:
         _keep_markdown(project, markup, render.timeline_texts(timeline), unchecked, memory)
-    return count, count - len(kept)
+    return count, count - len(kept), files
 
 
 def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, cache.Stat]],

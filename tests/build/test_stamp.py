@@ -108,6 +108,14 @@ def _file_added_by_hand(root: Path) -> None:
     (root / "site" / "stray.txt").write_text("left here")
 
 
+def _folder_added_by_hand(root: Path) -> None:
+    (root / "site" / "drafts").mkdir()
+
+
+def _link_added_by_hand(root: Path) -> None:
+    (root / "site" / "latest.html").symlink_to("index.html")
+
+
 def _damaged_stamp(root: Path) -> None:
     (root / stamp.STAMP).write_text('{"format": 1, "inputs": ')
 
@@ -120,6 +128,8 @@ CHANGES = {
     "a page edited by hand": _page_edited_by_hand,
     "a page deleted by hand": _page_deleted_by_hand,
     "a file added to the site by hand": _file_added_by_hand,
+    "an empty folder added to the site by hand": _folder_added_by_hand,
+    "a link added to the site by hand": _link_added_by_hand,
     "a damaged stamp": _damaged_stamp,
 }
 

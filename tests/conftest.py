@@ -36,6 +36,14 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return flag or os.environ.get("FRISE_UPDATE_GOLDEN", "") not in ("", "0")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The user's cache folder (where frise keeps the key that signs what it keeps in
+    `.frise-cache/`) is one of the session's, never the home of whoever runs the tests;
+    the command-line runs started as processes inherit it."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     """Writes `files` (path relative to root → text or bytes) under root."""
     for rel, data in files.items():

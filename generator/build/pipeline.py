@@ -92,12 +92,13 @@ class Memory:
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
           store: NodeStore | None = None, memory: Memory | None = None,
-          ) -> tuple[Timeline, Theme, Report]:
+          checked: Checked | None = None) -> tuple[Timeline, Theme, Report]:
     """Loads and validates the whole project; raises ContentErrors listing every problem.
 
     Writes nothing. Files whose bytes are in `store` (by default, the cache the last build
-    left) are not parsed again; validation always runs whole, since one file's change
-    can break another's references.
+    left) are not parsed again, nor the events in `checked` (serve's memory's, else the
+    one given) read again; the checks across files always run whole, since one file's
+    change can break another's references.
     """
     report = Report()
     clock = _Clock(report, None)
@@ -112,7 +113,7 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
             theme = memory.theme[1]
         memory.theme = (digest, theme)
     timeline = validate(raw, drafts=drafts, languages=theme.languages(),
-                        checked=memory.checked if memory is not None else None)
+                        checked=memory.checked if memory is not None else checked)
     try:  # found by `check` too, and shown at site.yaml's `output` line, as typed there
         check_output_folder(project, project / timeline.site.output)
     except FriseError as exc:
@@ -141,14 +142,21 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     """
     theme_folder = default_theme()
     before = None if memory or output else stamp.inputs(project, drafts, base_url, theme_folder)
-    store = memory.nodes if memory else cache.load_nodes(project, code_version())
+    version = code_version()
+    store = memory.nodes if memory else cache.load_nodes(project, version)
+    checked = None if memory else Checked(stored=cache.load_checked(project, version),
+                                          found={})
+    if checked is not None:
+        store.validated = frozenset(checked.stored)
     try:
-        timeline, theme, report = check(project, drafts, base_url, store, memory)
+        timeline, theme, report = check(project, drafts, base_url, store, memory, checked)
     finally:  # serve keeps what was parsed even when the content has errors
         if memory:
             memory.nodes = store.next_build()
-    if not memory:  # a failed build writes nothing, not even its cache
-        cache.save_nodes(project, code_version(), store)
+    if checked is not None and checked.found is not None:  # a failed build writes nothing
+        cache.save_nodes(project, version, store)
+        cache.save_checked(project, version, checked.found, set(checked.stored))
+    del checked
     del store  # the nodes are not needed to render: free them before the workers fork
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output

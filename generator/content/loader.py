@@ -111,14 +111,34 @@ class Sequence(_Located):
 Node = Scalar | Mapping | Sequence
 
 
+class Settled(_Located):
+    """An event file whose bytes an earlier build validated, with the same tags, actors,
+    sources and source texts (`NodeStore.validated`): left undecoded, since validation
+    takes its event from what that build kept (`validate.Checked.stored`), by `key`."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str, path: str) -> None:
+        self.key = key
+        self.path = path
+        self.line = 1
+        self.col = 1
+
+
 @dataclass(slots=True)
 class RawProject:
     """Everything read from `content/`, before any of it is interpreted."""
 
     root: Path
     site: Node | None = None
-    events: list[tuple[str, Node]] = field(default_factory=list)
+    events: list[tuple[str, Node | Settled]] = field(default_factory=list)
     """(event id, document) in sorted file order."""
+    refers: str = ""
+    """With a store: the digest of what an event may refer to, the bytes of tags.yaml,
+    actors.yaml and sources.yaml and the source texts (see `Settled`)."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """With a store: each event file's key (`refers`, path and digest of its bytes), by
+    its path as shown."""
     actors: Node | None = None
     tags: Node | None = None
     sources: Node | None = None
@@ -352,9 +372,17 @@ def read_text(file: Path, display: str) -> str:
     return decode(read_bytes(file, display), display)
 
 
-def load_file(file: Path, display: str, store: NodeStore | None = None) -> Node | None:
+def event_key(refers: str, path: str, digest: str) -> str:
+    """Names an event file by everything its validation reads (`RawProject.keys`)."""
+    return f"{refers}\0{path}\0{digest}"
+
+
+def load_file(file: Path, display: str, store: NodeStore | None = None,
+              refers: str | None = None) -> Node | Settled | None:
     """One YAML file's nodes; taken from `store` when the same bytes were parsed before
-    (in `frise serve`, without reading them when the file is as it was: see `settled`)."""
+    (in `frise serve`, without reading them when the file is as it was: see `settled`).
+    For an event file (`refers`, see `RawProject.refers`) that an earlier build
+    validated, `Settled`."""
     if store is None:
         return parse_yaml(decode(read_bytes(file, display), display), display)
     identity = _identity(file) if store.in_process else None  # before reading it
@@ -363,11 +391,17 @@ def load_file(file: Path, display: str, store: NodeStore | None = None) -> Node 
         node = store.get(display, known[1])
         if node is not None:
             store.identified[display] = known
+            store.digests[display] = known[1]
             return node
     data = read_bytes(file, display)
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    store.digests[display] = digest
     if identity is not None and settled(identity):
         store.identified[display] = (identity, digest)
+    if refers is not None:
+        done = store.settle(display, digest, event_key(refers, display, digest))
+        if done is not None:
+            return done
     node = store.get(display, digest)
     if node is None:
         node = parse_yaml(decode(data, display), display)
@@ -549,7 +583,7 @@ class NodeStore:
         self._encoded = encoded or {}
         self.read = set(self._encoded)
         """The keys the store started with (to rewrite only what changed)."""
-        self.used: dict[str, Node] = {}
+        self.used: dict[str, Node | Encoded] = {}
         """The entries this build asked for or added, to keep for the next."""
         self.identities: dict[str, tuple[Identity, str]] = {}
         """In the same process only: the digest of the bytes of each file whose identity
@@ -559,6 +593,20 @@ class NodeStore:
         self.in_process = in_process
         """Whether the next build runs in this process (serve), where identities serve;
         the command line's store, read from `.frise-cache/`, takes no `stat` for them."""
+        self.digests: dict[str, str] = {}
+        """The digest of the bytes of each file this build read, by its path as shown."""
+        self.validated: frozenset[str] = frozenset()
+        """Keys of event files (`RawProject.keys`) an earlier build validated: such a
+        file, still encoded here, is handed to validation as `Settled`, not decoded."""
+
+    def settle(self, path: str, digest: str, key: str) -> Settled | None:
+        """The file as `Settled` when its key was validated and its nodes are here to
+        keep for the next build (still encoded); None when it must be decoded."""
+        entry = f"{path}\0{digest}"
+        if key not in self.validated or entry not in self._encoded:
+            return None
+        self.used[entry] = self._encoded[entry]
+        return Settled(key, path)
 
     def get(self, path: str, digest: str) -> Node | None:
         key = f"{path}\0{digest}"
@@ -582,7 +630,7 @@ class NodeStore:
     def next_build(self) -> NodeStore:
         """A store holding what this build used, for the next build in this process."""
         store = NodeStore()
-        store._nodes = self.used
+        store._nodes = {k: v for k, v in self.used.items() if not isinstance(v, list)}
         store.identities = self.identified
         return store
 
@@ -627,6 +675,16 @@ def cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _refers(texts: dict[str, str], digests: list[str]) -> str:
+    """`RawProject.refers`: the digests of actors.yaml, tags.yaml and sources.yaml ('' for
+    a file that is not there, '-' for one that could not be read), and the texts."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(digests).encode())
+    for path, text in sorted(texts.items()):
+        h.update(f"{path}\0{len(text)}\0".encode() + text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 @cycle_collector_paused()
 def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     """Reads every content file of the project, in sorted order, collecting all problems.
@@ -659,7 +717,12 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
         return None
 
     def yaml_file(file: Path, display: str) -> Node | None:
-        return load_file(file, display, store)
+        node = load_file(file, display, store)
+        assert not isinstance(node, Settled)
+        return node
+
+    def event_file(file: Path, display: str) -> Node | Settled | None:
+        return load_file(file, display, store, raw.refers if store is not None else None)
 
     if not content.is_dir():
         raw.errors.append(
@@ -678,6 +741,17 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     raw.actors, raw.tags, raw.sources = (
         read(file, yaml_file) if file.is_file() else None for file in optional.values()
     )
+    texts_dir = content / "sources"
+    if texts_dir.is_dir():
+        for file in sorted(texts_dir.rglob("*")):
+            if not file.is_file() or file.name.startswith("."):
+                continue
+            text = read(file, read_text)
+            if text is not None:
+                raw.texts[file.relative_to(content).as_posix()] = text
+    if store is not None:
+        raw.refers = _refers(raw.texts, [store.digests.get(rel(file), "-")
+                                         if file.is_file() else "" for file in optional.values()])
     events = listing(content / "events")
     raw.errors.extend(stray_files(content, rel, events))
     events_dir = content / "events"
@@ -695,18 +769,12 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
         if not entry.is_file():
             continue
         known = len(raw.errors)
-        node = read(file, yaml_file, link, display)
+        node = read(file, event_file, link, display)
         if node is not None:
             raw.events.append((file.stem, node))
+            if store is not None:
+                raw.keys[display] = event_key(raw.refers, display, store.digests[display])
         elif len(raw.errors) == known:  # read fine, but nothing in it
             raw.errors.append(FriseError("an event file is empty: write at least its title, "
                                          "date and summary", SourceLocation(display)))
-    texts_dir = content / "sources"
-    if texts_dir.is_dir():
-        for file in sorted(texts_dir.rglob("*")):
-            if not file.is_file() or file.name.startswith("."):
-                continue
-            text = read(file, read_text)
-            if text is not None:
-                raw.texts[file.relative_to(content).as_posix()] = text
     return raw

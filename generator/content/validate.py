@@ -13,7 +13,15 @@ from functools import lru_cache
 from ..errors import Collector, SourceLocation
 from .config import read_site
 from .links import EVENT_LINK, find_links
-from .loader import Mapping, Node, RawProject, Scalar, Sequence, cycle_collector_paused
+from .loader import (
+    Mapping,
+    Node,
+    RawProject,
+    Scalar,
+    Sequence,
+    Settled,
+    cycle_collector_paused,
+)
 from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
 from .nodes import LANGUAGE_TAG, URL_SCHEMES, Reader, absolute_url, suggest
 from .slugs import check_slug, slug_fix, slugify
@@ -383,12 +391,21 @@ class Checked:
     made from nothing but its node and what it may refer to (the nodes of tags.yaml,
     actors.yaml and sources.yaml, the source texts): the loader hands back the same node
     for the same bytes, so an unchanged node among unchanged ones is not read again.
-    Every check across files (ids, links, drafts) still runs on every validation."""
+    Every check across files (ids, links, drafts) still runs on every validation.
+
+    The command line keeps them in `.frise-cache/` instead, by their file's key
+    (`RawProject.keys`: the bytes of the file and of all it may refer to), signed so
+    that no one else's cache is read (`build.cache.load_checked`)."""
 
     refers_to: tuple[object, ...] = ()
     """The nodes of tags, actors and sources, and the texts, the events were read with."""
     events: dict[int, tuple[Node, Event, _Links]] = field(default_factory=dict)
     """By the node's id (the node itself is kept, so the id cannot be reused)."""
+    stored: dict[str, tuple[Event, _Links]] = field(default_factory=dict)
+    """The command line's: the events an earlier build kept, by key; the loader hands
+    their files over as `Settled` (`NodeStore.validated`)."""
+    found: dict[str, tuple[Event, _Links]] | None = None
+    """The command line's: this validation's events by key, to keep (None in serve)."""
 
     def start(self, raw: RawProject) -> dict[int, tuple[Node, Event, _Links]]:
         """What can be taken for `raw`: nothing when what events refer to changed."""
@@ -433,21 +450,30 @@ def validate(raw: RawProject, drafts: bool = False,
             errors.add(f"event id '{event_id}' is also used by {first_path}"
                        + ("" if event_id == first_id else " (the names differ only in case or "
                           "Unicode form, and would claim the same URL)")
-                       + "; rename one of the files", SourceLocation(node.loc.path))
+                       + "; rename one of the files", SourceLocation(node.path))
             continue
-        seen[folded] = (event_id, node.loc.path)
-        hit = known.get(id(node))
+        seen[folded] = (event_id, node.path)
         event: Event | None
-        if hit is not None and hit[0] is node:
+        kept: tuple[Event, _Links] | None = None
+        if isinstance(node, Settled):
+            assert checked is not None, "a settled file without the events it was checked with"
+            kept = checked.stored[node.key]
+            event = kept[0]
+            ctx.links.extend((event_id, event.draft, *link) for link in kept[1])
+        elif (hit := known.get(id(node))) is not None and hit[0] is node:
             event = hit[1]
-            ctx.links.extend((event_id, hit[1].draft, *link) for link in hit[2])
+            ctx.links.extend((event_id, event.draft, *link) for link in hit[2])
+            kept = (event, hit[2])
         else:
-            hit, problems, links = None, len(errors.errors), len(ctx.links)
+            problems, links = len(errors.errors), len(ctx.links)
             event = _event(schema, event_id, node, ctx)
             if checked is not None and event is not None and len(errors.errors) == problems:
-                hit = (node, event, tuple(link[2:] for link in ctx.links[links:]))
-        if checked is not None and hit is not None:
-            checked.events[id(node)] = hit
+                kept = (event, tuple(link[2:] for link in ctx.links[links:]))
+        if checked is not None and kept is not None:
+            if checked.found is not None:
+                checked.found[raw.keys[node.path]] = kept
+            elif not isinstance(node, Settled):
+                checked.events[id(node)] = (node, *kept)
         if event is not None and (drafts or not event.draft):
             events.append(event)
     published = {ev.id for ev in events}

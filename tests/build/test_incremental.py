@@ -11,7 +11,9 @@ these small projects, so that the shards are part of what is compared.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -260,7 +262,8 @@ def test_a_damaged_cache_of_parsed_files_is_ignored(
                               + b"\n" + text)
         else:
             shard.write_text(damage, encoding="utf-8")
-    _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))
+    # A tag renamed: every event is read again (not taken as validated), from its nodes.
+    _edit(built, "content/tags.yaml", lambda s: s.replace("Tag 1", "Tag one"))
     report = build(built, workers=3)
     assert report.parsed == EVENTS + 4  # the events, site, tags, actors and sources
     assert tree(built / "site") == clean_build(built, tmp_path)
@@ -424,12 +427,18 @@ def _events_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
-def test_serve_reads_only_the_edited_event_again(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """In serve's memory, an unchanged file's event is not read again, unless what it may
-    refer to changed: then every event is, and shows the change."""
+KEPT = {"serve": Memory, "command line": lambda: None}
+"""Where the events validation read are kept: serve's memory, or `.frise-cache/`."""
+
+
+@pytest.mark.parametrize("kept", KEPT.values(), ids=KEPT.keys())
+def test_a_rebuild_reads_only_the_edited_event_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: Callable[[], Memory | None]
+        ) -> None:
+    """An unchanged file's event is not read again, unless what it may refer to
+    changed: then every event is, and shows the change."""
     root = write_project(tmp_path / "project")
-    memory = Memory()
+    memory = kept()
     build(root, workers=1, memory=memory)
     read = _events_read(monkeypatch)
     _edit(root, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
@@ -442,13 +451,15 @@ def test_serve_reads_only_the_edited_event_again(tmp_path: Path,
     assert b"The journal" in (root / "site/events/event-003/index.html").read_bytes()
 
 
-def test_serve_still_checks_the_links_of_unchanged_events(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", KEPT.values(), ids=KEPT.keys())
+def test_a_rebuild_still_checks_the_links_of_unchanged_events(
+        tmp_path: Path, kept: Callable[[], Memory | None]) -> None:
     """Links run across files: an event left as it was, whose link target is deleted,
-    is reported at its link, in serve's memory as in a fresh build."""
+    is reported at its link, as in a fresh build."""
     root = write_project(tmp_path / "project")
     _edit(root, "content/events/event-003.yaml",
           lambda s: s.replace("The story of event 3.", "See [the next](event:event-004)."))
-    memory = Memory()
+    memory = kept()
     build(root, workers=1, memory=memory)
     (root / "content/events/event-004.yaml").unlink()
     with pytest.raises(ContentErrors) as exc:
@@ -457,6 +468,79 @@ def test_serve_still_checks_the_links_of_unchanged_events(tmp_path: Path) -> Non
     assert "unknown event 'event-004'" in error.message
     assert error.location is not None
     assert (error.location.path, error.location.line) == ("content/events/event-003.yaml", 5)
+
+
+@pytest.mark.parametrize("kept", KEPT.values(), ids=KEPT.keys())
+def test_a_tag_taken_away_is_reported_in_every_unchanged_event(
+        tmp_path: Path, kept: Callable[[], Memory | None]) -> None:
+    root = write_project(tmp_path / "project")
+    memory = kept()
+    build(root, workers=1, memory=memory)
+    _edit(root, "content/tags.yaml", lambda s: s.replace("t2:\n  label: Tag 2\n", ""))
+    with pytest.raises(ContentErrors) as exc:
+        build(root, workers=1, memory=memory)
+    where = sorted(e.location.path for e in exc.value.errors if e.location)
+    assert where == [f"content/events/event-{i:03d}.yaml" for i in range(EVENTS) if i % 4 == 2]
+    assert all("unknown tag 't2'" in e.message for e in exc.value.errors)
+
+
+def _checked_shards(root: Path) -> list[Path]:
+    (folder,) = (root / cache.FOLDER).glob("checked-*")
+    return sorted(folder.glob("*.pickle"))
+
+
+class _Planted:
+    """Unpickling this runs code: what a cache that came with a project could hold."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (exec, ("import pathlib; pathlib.Path('PLANTED').write_text('ran')",))
+
+
+@pytest.mark.parametrize("signature", ["none", "another key"])
+def test_events_kept_under_another_signature_are_never_unpickled(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signature: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    for shard in _checked_shards(built):
+        payload = pickle.dumps({"any": _Planted()})
+        mac = hmac.digest(b"k" * 32, payload, "sha256") if signature != "none" else b""
+        shard.write_bytes(mac + payload)
+    read = _events_read(monkeypatch)
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=1)
+    assert not (tmp_path / "PLANTED").exists()
+    assert len(read) == EVENTS, "no event was taken from the cache"
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def test_without_a_key_of_its_own_the_command_line_reads_every_event(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No user cache folder, or a key others may read: nothing is kept, all still builds."""
+    home = tmp_path / "home"
+    (home / "frise").mkdir(parents=True)
+    (home / "frise" / "key").write_bytes(b"k" * 32)
+    (home / "frise" / "key").chmod(0o644)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    assert cache.signing_key() is None
+    root = write_project(tmp_path / "project")
+    build(root, workers=1)
+    read = _events_read(monkeypatch)
+    _edit(root, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(root, workers=1)
+    assert len(read) == EVENTS
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    assert cache.signing_key() is None
+    build(root, workers=1)
+    assert tree(root / "site") == clean_build(root, tmp_path)
+
+
+def test_the_signing_key_is_made_once_for_the_user_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    key = cache.signing_key()
+    assert key is not None and len(key) == 32
+    assert cache.signing_key() == key
+    assert (tmp_path / "cache" / "frise" / "key").stat().st_mode & 0o777 == 0o600
 
 
 def test_serve_reads_back_a_manifest_changed_on_disk(tmp_path: Path) -> None:

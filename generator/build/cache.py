@@ -367,18 +367,20 @@ def _pickled(value: object) -> bytes:
 
 
 @loader.cycle_collector_paused()
-def load_checked(project: Path, version: str) -> Checked:
-    """The events the last build validated, from the shards signed with the user's
-    key (`signing_key`): a shard with another signature (damaged, another user's, a
-    cache that came with the project) is never unpickled. Nothing without a key."""
+def load_checked(project: Path, version: str) -> tuple[Checked, dict[str, bytes]]:
+    """The events the last build validated, and their digests for the fingerprints
+    (`fingerprint.Digests`), both by key, from the shards signed with the user's key
+    (`signing_key`): a shard with another signature (damaged, another user's, a cache
+    that came with the project) is never unpickled. Nothing without a key."""
     key = signing_key()
     found: Checked = {}
+    digests: dict[str, bytes] = {}
     if key is None:
-        return found
+        return found, digests
     try:
         files = sorted(_checked_folder(project, version).glob("*.pickle"))
     except OSError:
-        return found
+        return found, digests
     for file in files:
         try:
             data = file.read_bytes()
@@ -391,14 +393,23 @@ def load_checked(project: Path, version: str) -> Checked:
             shard = pickle.loads(payload)  # noqa: S301 - signed above with the user's key
         except Exception:  # noqa: BLE001, S112 - ours, yet unreadable (another Python)
             continue
-        if isinstance(shard, dict):
-            found.update(shard)
-    return found
+        try:
+            entries = [(name, event, links, digest)
+                       for name, (event, links, digest) in shard.items()]
+        except (AttributeError, TypeError, ValueError):  # a shard of another shape: unused
+            continue
+        for name, event, links, digest in entries:
+            found[name] = (event, links)
+            if digest is not None:
+                digests[name] = digest
+    return found, digests
 
 
-def save_checked(project: Path, version: str, events: Checked, before: set[str]) -> None:
-    """Keeps this build's validated events, signed, rewriting only the shards whose keys
-    differ from `before` (the keys `load_checked` found)."""
+def save_checked(project: Path, version: str, events: Checked, before: set[str],
+                 digests: Mapping[str, bytes]) -> None:
+    """Keeps this build's validated events and their digests, signed, rewriting only
+    the shards whose keys differ from `before` (the keys `load_checked` found): a key
+    names all an event is made from, so a shard with the same keys holds the same."""
     key = signing_key()
     if key is None:
         return
@@ -406,10 +417,10 @@ def save_checked(project: Path, version: str, events: Checked, before: set[str])
     dirty = {_shard(k) for k in events.keys() ^ before}
     if not dirty:
         return
-    groups: dict[int, Checked] = {i: {} for i in dirty}
-    for name, value in events.items():
+    groups: dict[int, dict[str, object]] = {i: {} for i in dirty}
+    for name, (event, links) in events.items():
         if (shard := _shard(name)) in groups:
-            groups[shard][name] = value
+            groups[shard][name] = (event, links, digests.get(name))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")

@@ -144,26 +144,30 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     before = None if memory or output else stamp.inputs(project, drafts, base_url, theme_folder)
     version = code_version()
     store = memory.nodes if memory else cache.load_nodes(project, version)
-    checked = None if memory else Checked(stored=cache.load_checked(project, version),
-                                          found={})
-    if checked is not None:
-        store.validated = frozenset(checked.stored)
+    checked, digests = None, None
+    if not memory:
+        stored, by_key = cache.load_checked(project, version)
+        checked = Checked(stored=stored, found={})
+        store.validated = frozenset(stored)
+        digests = {id(stored[k][0]): (stored[k][0], d) for k, d in by_key.items()}
     try:
         timeline, theme, report = check(project, drafts, base_url, store, memory, checked)
     finally:  # serve keeps what was parsed even when the content has errors
         if memory:
             memory.nodes = store.next_build()
-    if checked is not None and checked.found is not None:  # a failed build writes nothing
+    if not memory:  # a failed build writes nothing, not even its cache
         cache.save_nodes(project, version, store)
-        cache.save_checked(project, version, checked.found, set(checked.stored))
-    del checked
     del store  # the nodes are not needed to render: free them before the workers fork
     clock = _Clock(report, progress)
     output = output or project / timeline.site.output
     stamp.forget(project)
     report.files, report.rendered, files = write(project, output, timeline, theme,
                                                  workers or shards.default_workers(), memory,
-                                                 lambda: clock.lap("plan"))
+                                                 lambda: clock.lap("plan"), digests)
+    if checked is not None and checked.found is not None and digests is not None:
+        ids = {id(e): d for e, d in digests.values()}
+        cache.save_checked(project, version, checked.found, set(checked.stored),
+                           {k: ids[id(e)] for k, (e, _) in checked.found.items() if id(e) in ids})
     report.output = output
     clock.lap("render and write")
     if timeline.site.base_url is None:
@@ -213,20 +217,25 @@ def typeset(words: Words) -> Words:
 
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
-          memory: Memory | None = None, planned: Callable[[], None] = lambda: None
-          ) -> tuple[int, int, dict[str, cache.Stat] | None]:
+          memory: Memory | None = None, planned: Callable[[], None] = lambda: None,
+          digests: Digests | None = None) -> tuple[int, int, dict[str, cache.Stat] | None]:
     """Renders what changed since the current site was built, takes the rest from it,
     and swaps the new site in. Returns the number of files, of files rendered, and the
     identity of every file of the new site (with its marker), taken for the manifest;
     None when the current site was kept as it stands.
     `planned` is called once the plan is made and what to render is known (a stage of
-    `frise build -v`)."""
+    `frise build -v`). `digests` holds the events' digests known before (by default
+    serve's), and is left holding this build's."""
     words = typeset(theme.words(timeline.site.language))
     version = code_version()
     pages = site_plan(timeline, theme, words, cache.SearchWords(project, version),
                       memory.inverted if memory else None)
-    prints = Fingerprints(timeline, theme, words, memory.digests if memory else None)
+    if digests is None:
+        digests = memory.digests if memory else {}
+    prints = Fingerprints(timeline, theme, words, digests)
     keys = [prints.page(page) for page in pages]
+    digests.clear()
+    digests.update(prints.digests)
     old, old_spans = cache.load_manifest(project, output, version,
                                          memory.manifest if memory else None)
     todo, kept = _unchanged(pages, keys, old, output)
@@ -266,7 +275,6 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
         path: (key, files[path]) for page, key in zip(pages, keys, strict=True)
         for path in page.paths if path in files}, spans, memory.manifest if memory else None)
     if memory:  # the fragments of events that are gone or changed are dropped
-        memory.digests = prints.digests
         current = {prints.event(e) for e in timeline.events}
         memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
     if todo:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from itertools import groupby
+from itertools import chain, groupby
 from typing import TypeVar
 
 from ..content.model import Citation, Event, Source
@@ -51,13 +52,13 @@ def _related_at(keys: tuple[tuple[str, ...], ...], limit: int, window: int
     out: list[tuple[int, ...]] = []
     n = len(keys)
     for i, own in enumerate(keys):
-        shared: dict[int, int] = {}
+        near = []
         for key in own:
             group = members[key]
             at = bisect_left(group, i)
-            for j in group[max(0, at - window): at + window + 1]:
-                if j != i:
-                    shared[j] = shared.get(j, 0) + 1
+            near.append(group[max(0, at - window): at + window + 1])
+        shared = Counter(chain.from_iterable(near))  # counted in C
+        del shared[i]
         # Most shared first, then nearest, then earliest: one integer per candidate
         # sorts as the tuple (-shared, distance, j) would, several times faster.
         ranked = sorted((-c * n + abs(j - i)) * n + j for j, c in shared.items())[:limit]

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from generator.build import cache, shards
+from generator.build import cache, fingerprint, shards
 from generator.build.pipeline import Memory, Report, build
 from generator.build.stamp import code_version
 from generator.content import validate
@@ -482,6 +482,24 @@ def test_a_tag_taken_away_is_reported_in_every_unchanged_event(
     where = sorted(e.location.path for e in exc.value.errors if e.location)
     assert where == [f"content/events/event-{i:03d}.yaml" for i in range(EVENTS) if i % 4 == 2]
     assert all("unknown tag 't2'" in e.message for e in exc.value.errors)
+
+
+def test_the_command_line_digests_only_the_edited_event_again(
+        built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The events' digests for the fingerprints are kept with the validated events."""
+    digested: list[bytes] = []
+    real = fingerprint._digest
+
+    def counted(data: bytes) -> bytes:
+        if data.startswith(b"Event("):
+            digested.append(data)
+        return real(data)
+
+    monkeypatch.setattr(fingerprint, "_digest", counted)
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    report = build(built, workers=1)
+    assert len(digested) == 1 and b"Seven" in digested[0]
+    assert report.rendered < report.files / 2
 
 
 def _checked_shards(root: Path) -> list[Path]:

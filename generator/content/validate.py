@@ -223,9 +223,18 @@ class _Context:
     actors: dict[str, Actor]
     sources: dict[str, Source]
     texts: dict[str, str]
-    normalized: dict[str, str]
+    normalized: dict[str, str] = field(default_factory=dict)
+    """The texts as quotes are compared with them, normalised when a quote first needs
+    one: a rebuild that reads one event normalises one text, not every text."""
     links: list[tuple[str, bool, str, SourceLocation]] = field(default_factory=list)
     """(event id, is a draft, link target, where): checked once every id is known."""
+
+    def normal(self, path: str) -> str:
+        """The text at `path` as quotes are compared with it (`normalize_quote`)."""
+        found = self.normalized.get(path)
+        if found is None:
+            found = self.normalized[path] = normalize_quote(self.texts[path])
+        return found
 
 
 def _citations(schema: Reader, node: Node | None, ctx: _Context) -> tuple[Citation, ...]:
@@ -255,7 +264,7 @@ def _citations(schema: Reader, node: Node | None, ctx: _Context) -> tuple[Citati
             source = _source_fields(schema, m, None, ctx.texts)
         quote = schema.text(e.get("quote"), "quote", markdown=True)
         if (quote is not None and source is not None and source.text is not None
-                and normalize_quote(quote) not in ctx.normalized[source.text]):
+                and normalize_quote(quote) not in ctx.normal(source.text)):
             schema.errors.add(
                 f"quote not found in the text of '{source.id or source.title or source.url}' "
                 f"(content/{source.text}): copy the sentence exactly", e["quote"].loc)
@@ -436,7 +445,6 @@ def validate(raw: RawProject, drafts: bool = False,
         actors=_actors(schema, raw.actors),
         sources=_sources(schema, raw.sources, raw.texts),
         texts=raw.texts,
-        normalized={path: normalize_quote(text) for path, text in raw.texts.items()},
     )
     for text, key in _descriptions(raw):  # site's and tags' Markdown: links checked too
         ctx.links.extend(("", False, *link) for link in _links(text, key))

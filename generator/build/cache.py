@@ -51,6 +51,13 @@ def _shard(key: str) -> int:
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
 
 
+def _undigested(data: bytes) -> bytes | None:
+    """The text of a file led by the digest of the rest (`_json_shard`); None when the
+    digest is not the text's (damaged, or not written by frise)."""
+    digest, _, text = data.partition(b"\n")
+    return text if digest == hashlib.blake2b(text, digest_size=16).hexdigest().encode() else None
+
+
 def _read_shards(folder: Path) -> dict[str, object]:
     """Every entry of a sharded cache. Each shard starts with the digest of the rest, so
     a damaged one is skipped whole rather than half read."""
@@ -61,8 +68,8 @@ def _read_shards(folder: Path) -> dict[str, object]:
         return data
     for file in files:
         try:
-            digest, _, text = file.read_bytes().partition(b"\n")
-            if digest.decode("ascii") != hashlib.blake2b(text, digest_size=16).hexdigest():
+            text = _undigested(file.read_bytes())
+            if text is None:
                 continue  # damaged, or not written by frise
             shard = json.loads(text)
         except (OSError, ValueError):
@@ -72,11 +79,20 @@ def _read_shards(folder: Path) -> dict[str, object]:
     return data
 
 
+def _json_shard(entries: dict[str, object]) -> bytes:
+    """A shard as JSON, led by the digest of the rest (see `_read_shards`)."""
+    text = json.dumps(entries, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii") + b"\n" + text
+
+
 def _write_shards(folder: Path, data: Mapping[str, T], before: set[str],
-                  encode: Callable[[T], object] = lambda value: value) -> None:
+                  encode: Callable[[T], object] = lambda value: value,
+                  dump: Callable[[dict[str, object]], bytes] = _json_shard,
+                  suffix: str = "json") -> None:
     """Writes the shards whose keys differ from `before` (the keys read at the start):
     keys are content-addressed, so a shard with the same keys holds the same values.
-    Only the entries of those shards are encoded."""
+    Only the entries of those shards are encoded, then each shard made by `dump`."""
     dirty = {_shard(k) for k in data.keys() ^ before}
     if not dirty:
         return
@@ -96,15 +112,12 @@ def _write_shards(folder: Path, data: Mapping[str, T], before: set[str],
             else:
                 stale.unlink()
         for shard, entries in sorted(groups.items()):
-            file = folder / f"{shard:02d}.json"
+            file = folder / f"{shard:02d}.{suffix}"
             if not entries:
                 file.unlink(missing_ok=True)
                 continue
-            tmp = folder / f".{shard:02d}.json.{os.getpid()}"
-            text = json.dumps(entries, ensure_ascii=False, sort_keys=True,
-                              separators=(",", ":")).encode("utf-8", "surrogatepass")
-            digest = hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii")
-            tmp.write_bytes(digest + b"\n" + text)
+            tmp = folder / f".{shard:02d}.{suffix}.{os.getpid()}"
+            tmp.write_bytes(dump(entries))
             tmp.replace(file)
     except OSError:
         pass  # a read-only project still builds; only the next build is slower
@@ -259,8 +272,8 @@ class SearchWords:
         expected shape; None otherwise. Its encodings are decoded again as they are
         used, and one that cannot be read makes the index afresh."""
         try:
-            digest, _, text = (self.folder / "inverted").read_bytes().partition(b"\n")
-            if digest.decode("ascii") != hashlib.blake2b(text, digest_size=16).hexdigest():
+            text = _undigested((self.folder / "inverted").read_bytes())
+            if text is None:
                 return None
             data = json.loads(text)
             ids, keys, encoded = data["ids"], data["keys"], data["encoded"]
@@ -275,14 +288,12 @@ class SearchWords:
 
     def save_index(self, inverted: search.Inverted) -> None:
         """Keeps the index for the next build (see `load_index`)."""
-        text = json.dumps({"ids": inverted.ids, "keys": inverted.keys,
-                           "encoded": inverted.encoded}, ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8", "surrogatepass")
-        digest = hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii")
+        data = _json_shard({"ids": inverted.ids, "keys": inverted.keys,
+                            "encoded": inverted.encoded})
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".inverted.{os.getpid()}"
-            tmp.write_bytes(digest + b"\n" + text)
+            tmp.write_bytes(data)
             tmp.replace(self.folder / "inverted")
         except OSError:
             pass  # a read-only project still builds; only the next build is slower
@@ -358,6 +369,17 @@ _REDUCE = {cls: _by_fields(cls) for cls in (Event, Tag, Actor, Source, Citation,
 read back twice as fast as by the `__setstate__` that `slots=True` gives them."""
 
 
+def _signed(key: bytes, payload: bytes) -> bytes:
+    """The payload led by its HMAC-SHA256 under `key` (see `_unsigned`)."""
+    return hmac.digest(key, payload, "sha256") + payload
+
+
+def _unsigned(key: bytes, data: bytes) -> bytes | None:
+    """The payload `_signed` wrote with `key`; None for anything else."""
+    payload = data[32:]
+    return payload if hmac.compare_digest(data[:32], _signed(key, payload)[:32]) else None
+
+
 def _pickled(value: object) -> bytes:
     out = io.BytesIO()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -386,8 +408,8 @@ def load_checked(project: Path, version: str) -> tuple[Checked, dict[str, bytes]
             data = file.read_bytes()
         except OSError:
             continue
-        signature, payload = data[:32], data[32:]
-        if not hmac.compare_digest(signature, hmac.digest(key, payload, "sha256")):
+        payload = _unsigned(key, data)
+        if payload is None:
             continue
         try:
             shard = pickle.loads(payload)  # noqa: S301 - signed above with the user's key
@@ -411,30 +433,7 @@ def save_checked(project: Path, version: str, events: Checked, before: set[str],
     the shards whose keys differ from `before` (the keys `load_checked` found): a key
     names all an event is made from, so a shard with the same keys holds the same."""
     key = signing_key()
-    if key is None:
-        return
-    folder = _checked_folder(project, version)
-    dirty = {_shard(k) for k in events.keys() ^ before}
-    if not dirty:
-        return
-    groups: dict[int, dict[str, object]] = {i: {} for i in dirty}
-    for name, (event, links) in events.items():
-        if (shard := _shard(name)) in groups:
-            groups[shard][name] = (event, links, digests.get(name))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        for stale in folder.parent.glob("checked-*"):
-            if stale != folder and stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
-        for shard, entries in sorted(groups.items()):
-            file = folder / f"{shard:02d}.pickle"
-            if not entries:
-                file.unlink(missing_ok=True)
-                continue
-            payload = _pickled(entries)
-            tmp = folder / f".{shard:02d}.pickle.{os.getpid()}"
-            tmp.write_bytes(hmac.digest(key, payload, "sha256") + payload)
-            tmp.replace(file)
-    except OSError:
-        pass  # a read-only project still builds; only the next build is slower
+    if key is not None:
+        kept = {name: (event, links, digests.get(name)) for name, (event, links) in events.items()}
+        _write_shards(_checked_folder(project, version), kept, before,
+                      dump=lambda entries: _signed(key, _pickled(entries)), suffix="pickle")

@@ -34,7 +34,7 @@ from ..content.model import Actor, Citation, Event, Note, Source, Tag
 from ..errors import SourceLocation
 from ..site import markdown as markup
 from ..site import search
-from ..site.output import folder_key
+from ..site.output import Stat, file_stat, folder_key
 from ..site.pieces import Span
 
 FOLDER = ".frise-cache"
@@ -142,21 +142,6 @@ def save(project: Path, known: dict[str, str], before: set[str]) -> None:
     """Keeps this build's conversions (and no others, so the cache never outgrows the
     content); `before` are the texts `load` found."""
     _write_shards(_markup_folder(project), known, before)
-
-
-Stat = tuple[int, int, int, int]
-"""(device, inode, size, mtime in ns) of a file of the site, as it was written."""
-
-
-def file_stat(file: str | Path) -> Stat | None:
-    """The identity of a regular file, None for anything else (or nothing)."""
-    try:
-        st = os.lstat(file)
-    except OSError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _manifest_file(project: Path, output: Path) -> Path:

@@ -22,7 +22,16 @@ from ..content.validate import Checked, validate
 from ..errors import ContentErrors, FriseError
 from ..site import exports, feeds, render, search, typography
 from ..site.markdown import MarkdownConverter, convert_all
-from ..site.output import MARKER, Output, Tree, check_output_folder, holds_exactly, write_tree
+from ..site.output import (
+    MARKER,
+    Output,
+    Stat,
+    Tree,
+    check_output_folder,
+    file_stat,
+    holds_exactly,
+    write_tree,
+)
 from ..site.pieces import Previous
 from ..site.render import Page, Renderer
 from ..site.theme import Theme, Words, default_theme, load_theme
@@ -218,7 +227,7 @@ def typeset(words: Words) -> Words:
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
           memory: Memory | None = None, planned: Callable[[], None] = lambda: None,
-          digests: Digests | None = None) -> tuple[int, int, dict[str, cache.Stat] | None]:
+          digests: Digests | None = None) -> tuple[int, int, dict[str, Stat] | None]:
     """Renders what changed since the current site was built, takes the rest from it,
     and swaps the new site in. Returns the number of files, of files rendered, and the
     identity of every file of the new site (with its marker), taken for the manifest;
@@ -256,11 +265,12 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
         workers = 1  # in this process, where the views and cards it makes are kept
 
     spans: cache.Spans = {path: old_spans[path] for path in kept if path in old_spans}
+    taken: dict[str, Stat | None] = {}
 
     def fill(tree: Tree) -> int:
         def take() -> None:
-            for path in kept:
-                tree.take(path)
+            for path, identity in kept.items():
+                taken[path] = tree.take(path, identity)
 
         count = len(kept) + shards.render_into(tree, renderer, todo, workers, take)
         spans.update(tree.spans)
@@ -268,9 +278,9 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
 
     cache.forget_manifest(project, output)
     count = write_tree(project, output, paths, fill)
-    root = os.path.join(output, "")
+    root = os.path.join(output, "")  # the files taken are as found; the others are new
     files = {path: identity for path in (*paths, MARKER)
-             if (identity := cache.file_stat(root + path))}
+             if (identity := taken[path] if path in taken else file_stat(root + path))}
     cache.save_manifest(project, output, version, {
         path: (key, files[path]) for page, key in zip(pages, keys, strict=True)
         for path in page.paths if path in files}, spans, memory.manifest if memory else None)
@@ -282,24 +292,32 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     return count, count - len(kept), files
 
 
-def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, cache.Stat]],
-               output: Path) -> tuple[list[Page], list[str]]:
-    """The pages to render, and the files to take from the current site: those whose
-    fingerprint equals the one the manifest recorded and which are still the files
-    frise wrote (same device, inode, size and time). Anything else is rendered."""
+def _unchanged(pages: list[Page], keys: list[str], old: dict[str, tuple[str, Stat]],
+               output: Path) -> tuple[list[Page], dict[str, Stat]]:
+    """The pages to render, and the files to take from the current site with their
+    identity: those whose fingerprint equals the one the manifest recorded and which
+    are still the files frise wrote (same device, inode, size and time). Anything else
+    is rendered."""
     todo: list[Page] = []
-    kept: list[str] = []
+    kept: dict[str, Stat] = {}
+    if not old:
+        return list(pages), kept
     root = os.path.join(output, "")  # strings: a Path per file costs more than its lstat
     for page, key in zip(pages, keys, strict=True):
-        if old and all(old.get(path, ("", None)) == (key, cache.file_stat(root + path))
-                       for path in page.paths):
-            kept.extend(page.paths)
+        found: dict[str, Stat] = {}
+        for path in page.paths:
+            recorded = old.get(path)
+            identity = file_stat(root + path) if recorded and recorded[0] == key else None
+            if identity is None or recorded is None or recorded[1] != identity:
+                todo.append(page)
+                break
+            found[path] = identity
         else:
-            todo.append(page)
+            kept.update(found)
     return todo, kept
 
 
-def _previous(todo: list[Page], old: dict[str, tuple[str, cache.Stat]], spans: cache.Spans,
+def _previous(todo: list[Page], old: dict[str, tuple[str, Stat]], spans: cache.Spans,
               output: Path) -> dict[str, Previous]:
     """The current site's copies of the joined files to render again, whose unchanged
     pieces can be copied from them: only while each is still the file frise wrote."""
@@ -307,7 +325,7 @@ def _previous(todo: list[Page], old: dict[str, tuple[str, cache.Stat]], spans: c
     for page in todo:
         path = page.path
         if (page.joined is not None and path in spans and path in old
-                and old[path][1] == cache.file_stat(output / path)):
+                and old[path][1] == file_stat(output / path)):
             found[path] = Previous(output / path, {k: (a, b) for k, a, b in spans[path]})
     return found
 

@@ -42,6 +42,21 @@ class Output:
     """For a file made of one piece per event, where each piece lies (`pieces.Span`)."""
 
 
+Stat = tuple[int, int, int, int]
+"""(device, inode, size, mtime in ns) of a file of the site, as it was written."""
+
+
+def file_stat(file: str | Path) -> Stat | None:
+    """The identity of a regular file, None for anything else (or nothing)."""
+    try:
+        st = os.lstat(file)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 MARKER = ".frise-output"
 """Left in every output folder frise writes; its absence protects anyone else's folder."""
 MARKER_TEXT = b"This folder is written by frise build; its content is replaced on each build.\n"
@@ -155,6 +170,10 @@ class Tree:
         self._root = os.path.join(folder, "")
         self._live = os.path.join(output, "")
         self._made: set[str] = set()
+        self._inodes: dict[str, int] = {}
+        """The regular files a recycled folder holds after `prune`, by path: their inodes,
+        which its listing gives without a system call per file."""
+        self._device = 0
         self.spans: dict[str, tuple[tuple[str, int, int], ...]] = {}
         """Where each event's piece lies in the joined files written (for the manifest)."""
 
@@ -180,19 +199,24 @@ class Tree:
         if out.spans:
             self.spans[out.path] = out.spans
 
-    def take(self, path: str) -> None:
-        """Takes an unchanged file from the current site: a hard link, a copy where
-        links fail (another file system, a file system without links). In a recycled
-        folder, a file that is already the current site's (the same file) stays."""
+    def take(self, path: str, identity: Stat) -> Stat | None:
+        """Takes an unchanged file from the current site, whose `identity` the caller
+        took: a hard link, a copy where links fail (another file system, a file system
+        without links). In a recycled folder, a file that is already the current site's
+        (the same inode, as its listing gave it) stays. Returns the identity of the file
+        now in the tree: the same as the current site's, but for a copy."""
         source = self._live + path
         try:
-            if self.recycled and _same_file(source, self._root + path):
-                return
+            if (self.recycled and self._inodes.get(path) == identity[1]
+                    and self._device == identity[0]):
+                return identity
             target = self._target(path)
             try:
                 os.link(source, target, follow_symlinks=False)
+                return identity
             except OSError:
                 shutil.copyfile(source, target, follow_symlinks=False)
+                return file_stat(target)
         except OSError as exc:
             raise FriseError(f"cannot copy '{path}' into '{self.output}': "
                              f"{exc.strerror}") from None
@@ -200,31 +224,30 @@ class Tree:
     def prune(self, paths: Iterable[str]) -> None:
         """Removes from a recycled folder every file and folder the new site does not
         hold (`paths` and the marker), and every link to a folder: what is left are
-        folders of the new site and entries at its paths."""
+        folders of the new site and entries at its paths. One listing per folder, whose
+        entries carry their type and inode: no system call per file."""
         wanted = set(paths)
         wanted.add(MARKER)
         folders = {"/".join(p.split("/")[:i]) for p in wanted
                    for i in range(1, p.count("/") + 1)}
-        start = len(self._root)  # os.walk gives `top` as the root joined with the folders
-        for top, dirs, files in os.walk(self._root):
-            prefix = top[start:].replace(os.sep, "/")
-            prefix = prefix + "/" if prefix else ""
-            for name in dirs[:]:
-                if prefix + name not in folders or os.path.islink(os.path.join(top, name)):
-                    _clear(Path(top, name))
-                    dirs.remove(name)
-            for name in files:
-                if prefix + name not in wanted:
-                    _clear(Path(top, name))
+        self._device = os.lstat(self.folder).st_dev
+        self._inodes.clear()
 
+        def prune(top: str, prefix: str) -> None:
+            with os.scandir(top) as entries:
+                for entry in entries:
+                    path = prefix + entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if path in folders:
+                            prune(entry.path, path + "/")
+                        else:
+                            _clear(Path(entry.path))
+                    elif path not in wanted:
+                        _clear(Path(entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        self._inodes[path] = entry.inode()
 
-def _same_file(a: str, b: str) -> bool:
-    """Whether two paths name one regular file (a hard link of the other)."""
-    try:
-        sa, sb = os.lstat(a), os.lstat(b)
-    except OSError:
-        return False
-    return stat.S_ISREG(sb.st_mode) and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+        prune(self._root, "")
 
 
 def _clear(place: Path) -> None:
@@ -295,8 +318,7 @@ def write_tree(project: Path, output: Path, paths: Iterable[str],
         tmp.mkdir()
     swapped = False
     try:
-        _clear(tmp / MARKER)
-        (tmp / MARKER).write_bytes(MARKER_TEXT)
+        _mark(tmp)
         tree = Tree(tmp, output, recycled)
         if recycled:
             tree.prune(paths)
@@ -317,6 +339,17 @@ def write_tree(project: Path, output: Path, paths: Iterable[str],
             else:
                 remove_later(tmp, trash)
     return count
+
+
+def _mark(folder: Path) -> None:
+    """Writes frise's marker into a folder being filled, replacing in one step the one
+    a recycled folder holds: killed at any moment, the folder is still known as ours."""
+    marker = folder / MARKER
+    if marker.is_dir() and not marker.is_symlink():
+        shutil.rmtree(marker)
+    fresh = folder / f"{MARKER}.{os.getpid()}"
+    fresh.write_bytes(MARKER_TEXT)
+    os.replace(fresh, marker)
 
 
 def holds_exactly(output: Path, paths: Iterable[str]) -> bool:

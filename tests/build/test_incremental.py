@@ -388,6 +388,30 @@ def test_the_replaced_site_is_the_next_builds_folder(built: Path, tmp_path: Path
     assert tree(_spare(built)) == replaced
 
 
+def test_a_rebuild_leaves_the_files_that_did_not_change_alone(built: Path) -> None:
+    """After one edit, a file of the site that the spare folder already holds (the same
+    inode, as its listing says) is not linked or copied again: the rebuild costs the
+    few pages that changed, not the thousands that did not."""
+    _edit(built, "content/events/event-002.yaml", lambda s: s.replace("Event 2", "Two"))
+    build(built, workers=1)  # the spare now holds the site before this one
+
+    def files(folder: Path) -> dict[str, tuple[int, int]]:
+        return {p.relative_to(folder).as_posix(): (p.lstat().st_ino, p.lstat().st_ctime_ns)
+                for p in folder.rglob("*") if p.is_file() and p.name != output.MARKER}
+
+    site = built / "site"
+    spare = files(_spare(built))
+    before = files(site)
+    held = [path for path, (ino, _) in before.items() if spare.get(path, (0,))[0] == ino]
+    assert len(held) > len(before) / 2
+    _edit(built, "content/events/event-009.yaml", lambda s: s.replace("Event 9", "Nine"))
+    report = build(built, workers=1)
+    after = files(site)
+    touched = [path for path in held if path in after and after[path] != before[path]]
+    assert len(touched) <= report.rendered, "files the spare held were linked again"
+    assert all(before[path][0] != after[path][0] for path in touched), "a touched file is new"
+
+
 def test_a_spare_site_damaged_by_hand_gives_a_clean_build(built: Path, tmp_path: Path) -> None:
     """Whatever stands in the spare folder is replaced or removed, never written through
     (its files may be links to the current site's) and never followed out."""

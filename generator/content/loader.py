@@ -352,9 +352,9 @@ def decode(data: bytes, path: str) -> str:
     return _nfc(text)
 
 
-def read_bytes(file: Path, display: str) -> bytes:
+def read_bytes(file: str | Path, display: str) -> bytes:
     """Reads a content file, refusing oversized files before reading them."""
-    size = file.stat().st_size
+    size = os.stat(file).st_size
     if size > MAX_FILE_BYTES:
         raise ContentErrors(
             [
@@ -364,10 +364,11 @@ def read_bytes(file: Path, display: str) -> bytes:
                 )
             ]
         )
-    return file.read_bytes()
+    with open(file, "rb") as f:
+        return f.read()
 
 
-def read_text(file: Path, display: str) -> str:
+def read_text(file: str | Path, display: str) -> str:
     """Reads a content file as text (UTF-8, NFC)."""
     return decode(read_bytes(file, display), display)
 
@@ -377,7 +378,7 @@ def event_key(refers: str, path: str, digest: str) -> str:
     return f"{refers}\0{path}\0{digest}"
 
 
-def load_file(file: Path, display: str, store: NodeStore | None = None,
+def load_file(file: str | Path, display: str, store: NodeStore | None = None,
               refers: str | None = None) -> Node | Settled | None:
     """One YAML file's nodes; taken from `store` when the same bytes were parsed before
     (in `frise serve`, without reading them when the file is as it was: see `settled`).
@@ -557,7 +558,7 @@ file saved again within the file system's clock tick (2 s on FAT) may keep its t
 and size: only older times are trusted, as Git trusts its index."""
 
 
-def _identity(file: Path) -> Identity | None:
+def _identity(file: str | Path) -> Identity | None:
     try:
         st = os.stat(file)
     except OSError:
@@ -645,7 +646,7 @@ class _Inside:
         """By the folder's path as a string: a Path made and hashed for each file costs
         more than the rest of the check."""
 
-    def __call__(self, path: Path, link: bool | None = None) -> bool:
+    def __call__(self, path: str | Path, link: bool | None = None) -> bool:
         """`link`: whether `path` is a symbolic link, when the caller knows it already."""
         try:
             parent = os.path.dirname(path)
@@ -653,9 +654,9 @@ class _Inside:
             if inside is None:
                 inside = self.parents[parent] = Path(parent).resolve().is_relative_to(
                     self.folder)
-            if not (path.is_symlink() if link is None else link):
+            if not (os.path.islink(path) if link is None else link):
                 return inside
-            return path.resolve().is_relative_to(self.folder)
+            return Path(path).resolve().is_relative_to(self.folder)
         except (ValueError, OSError):
             return False
 
@@ -698,11 +699,11 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     def rel(p: Path) -> str:
         return p.relative_to(root).as_posix()
 
-    def read(file: Path, parse: Callable[[Path, str], T], link: bool | None = None,
-             display: str | None = None) -> T | None:
+    def read(file: Path | str, parse: Callable[[Path | str, str], T],
+             link: bool | None = None, display: str | None = None) -> T | None:
         """One file read by `parse`, or None with its problems collected; `link` and
         `display` (the path shown) may come from a caller who knows them already."""
-        display = display or rel(file)
+        display = display or rel(Path(file))
         if not inside(file, link):  # the file, or a folder on its way, is a link out
             raw.errors.append(
                 FriseError("symbolic link leads outside content/; refused", SourceLocation(display))
@@ -716,12 +717,12 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
             raw.errors.append(FriseError(f"cannot read: {exc.strerror}", SourceLocation(display)))
         return None
 
-    def yaml_file(file: Path, display: str) -> Node | None:
+    def yaml_file(file: Path | str, display: str) -> Node | None:
         node = load_file(file, display, store)
         assert not isinstance(node, Settled)
         return node
 
-    def event_file(file: Path, display: str) -> Node | Settled | None:
+    def event_file(file: Path | str, display: str) -> Node | Settled | None:
         return load_file(file, display, store, raw.refers if store is not None else None)
 
     if not content.is_dir():
@@ -756,22 +757,22 @@ def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     raw.errors.extend(stray_files(content, rel, events))
     events_dir = content / "events"
     events_shown = rel(events_dir)
-    for entry in events:
-        file = events_dir / entry.name
-        if entry.is_dir(follow_symlinks=False) or file.suffix not in (".yaml", ".yml"):
+    for entry in events:  # paths as strings: a Path per file costs more than its stat
+        stem, suffix = os.path.splitext(entry.name)
+        if entry.is_dir(follow_symlinks=False) or suffix not in (".yaml", ".yml"):
             continue  # reported by stray_files
         display = f"{events_shown}/{entry.name}"
         link = entry.is_symlink()
-        if link and not file.exists():
+        if link and not os.path.exists(entry.path):
             raw.errors.append(FriseError("symbolic link is broken or loops; refused",
                                          SourceLocation(display)))
             continue
         if not entry.is_file():
             continue
         known = len(raw.errors)
-        node = read(file, event_file, link, display)
+        node = read(entry.path, event_file, link, display)
         if node is not None:
-            raw.events.append((file.stem, node))
+            raw.events.append((stem, node))
             if store is not None:
                 raw.keys[display] = event_key(raw.refers, display, store.digests[display])
         elif len(raw.errors) == known:  # read fine, but nothing in it

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -143,8 +144,8 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
     real = loader.read_bytes
 
-    def counted(file: Path, display: str) -> bytes:
-        read.append(file.name)
+    def counted(file: str | Path, display: str) -> bytes:
+        read.append(os.path.basename(file))
         return real(file, display)
 
     monkeypatch.setattr(loader, "read_bytes", counted)

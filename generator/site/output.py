@@ -342,11 +342,15 @@ def write_tree(project: Path, output: Path, paths: Iterable[str],
 
 
 def _mark(folder: Path) -> None:
-    """Writes frise's marker into a folder being filled, replacing in one step the one
-    a recycled folder holds: killed at any moment, the folder is still known as ours."""
+    """Writes frise's marker into a folder being filled. The one a recycled folder holds
+    is replaced in one step, never written through nor removed first: killed at any
+    moment, the folder is still known as ours."""
     marker = folder / MARKER
     if marker.is_dir() and not marker.is_symlink():
         shutil.rmtree(marker)
+    if not os.path.lexists(marker):
+        marker.write_bytes(MARKER_TEXT)
+        return
     fresh = folder / f"{MARKER}.{os.getpid()}"
     fresh.write_bytes(MARKER_TEXT)
     os.replace(fresh, marker)

@@ -430,11 +430,15 @@ def test_a_spare_site_damaged_by_hand_gives_a_clean_build(built: Path, tmp_path:
     page = spare / "events" / "event-005" / "index.html"
     page.unlink()
     page.mkdir()  # a folder where a file goes
+    (outside / "marker").write_text("not frise's", encoding="utf-8")
+    (spare / output.MARKER).unlink()
+    (spare / output.MARKER).symlink_to(outside / "marker")  # the marker, a link out
     site_before = tree(built / "site")
     _edit(built, "content/events/event-009.yaml", lambda s: s.replace("Event 9", "Nine"))
     build(built, workers=3)
     assert tree(built / "site") == clean_build(built, tmp_path)
     assert (outside / "a" / "index.html").read_text(encoding="utf-8") == "not frise's"
+    assert (outside / "marker").read_text(encoding="utf-8") == "not frise's"
     assert tree(spare) == site_before, "the site replaced was not written through"
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ..content.config import as_folder, base_url_problem, setting_location
-from ..content.loader import NodeStore, load_project
+from ..content.loader import NodeStore, RawProject, load_project
 from ..content.model import Timeline
-from ..content.validate import Checked, validate
+from ..content.validate import Checked, markdown_texts, validate
 from ..errors import ContentErrors, FriseError
-from ..site import exports, feeds, render, search, typography
+from ..site import exports, feeds, markdown, render, search, typography
 from ..site.markdown import MarkdownConverter, convert_all
 from ..site.output import (
     MARKER,
@@ -101,18 +101,21 @@ class Memory:
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
           store: NodeStore | None = None, memory: Memory | None = None,
-          checked: Checked | None = None) -> tuple[Timeline, Theme, Report]:
+          checked: Checked | None = None,
+          loaded: Callable[[RawProject], object] = lambda raw: None
+          ) -> tuple[Timeline, Theme, Report]:
     """Loads and validates the whole project; raises ContentErrors listing every problem.
 
     Writes nothing. Files whose bytes are in `store` (by default, the cache the last build
     left) are not parsed again, nor the events in `checked` (serve's memory's, else the
     one given) read again; the checks across files always run whole, since one file's
-    change can break another's references.
+    change can break another's references. `loaded` is called once the files are read.
     """
     report = Report()
     clock = _Clock(report, None)
     store = store if store is not None else cache.load_nodes(project, code_version())
     raw = load_project(project, store)
+    loaded(raw)
     report.parsed = store.parsed
     clock.lap("load")
     theme = load_theme(project)
@@ -159,20 +162,32 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
         checked = Checked(stored=stored, found={})
         store.validated = frozenset(stored)
         digests = {id(stored[k][0]): (stored[k][0], d) for k, d in by_key.items()}
+    early: list[_Early] = []
+
+    def loaded(raw: RawProject) -> None:
+        if not memory:  # serve converts only what a save changed, keeping the rest
+            early.append(_Early.start(project, raw))
+
     try:
-        timeline, theme, report = check(project, drafts, base_url, store, memory, checked)
-    finally:  # serve keeps what was parsed even when the content has errors
-        if memory:
-            memory.nodes = store.next_build()
-    if not memory:  # a failed build writes nothing, not even its cache
-        cache.save_nodes(project, version, store)
-    del store  # the nodes are not needed to render: free them before the workers fork
-    clock = _Clock(report, progress)
-    output = output or project / timeline.site.output
-    stamp.forget(project)
-    report.files, report.rendered, files = write(project, output, timeline, theme,
-                                                 workers or shards.default_workers(), memory,
-                                                 lambda: clock.lap("plan"), digests)
+        try:
+            timeline, theme, report = check(project, drafts, base_url, store, memory,
+                                            checked, loaded)
+        finally:  # serve keeps what was parsed even when the content has errors
+            if memory:
+                memory.nodes = store.next_build()
+        if not memory:  # a failed build writes nothing, not even its cache
+            cache.save_nodes(project, version, store)
+        del store  # the nodes are not needed to render: free them before the workers fork
+        clock = _Clock(report, progress)
+        output = output or project / timeline.site.output
+        stamp.forget(project)
+        report.files, report.rendered, files = write(
+            project, output, timeline, theme, workers or shards.default_workers(), memory,
+            lambda: clock.lap("plan"), digests, early[0] if early else None)
+    finally:
+        for started in early:  # taken by the converter, or not needed after all
+            if started.ahead is not None:
+                started.ahead.stop()
     if checked is not None and checked.found is not None and digests is not None:
         ids = {id(e): d for e, d in digests.values()}
         cache.save_checked(project, version, checked.found, set(checked.stored),
@@ -227,14 +242,16 @@ def typeset(words: Words) -> Words:
 
 def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers: int,
           memory: Memory | None = None, planned: Callable[[], None] = lambda: None,
-          digests: Digests | None = None) -> tuple[int, int, dict[str, Stat] | None]:
+          digests: Digests | None = None, early: _Early | None = None
+          ) -> tuple[int, int, dict[str, Stat] | None]:
     """Renders what changed since the current site was built, takes the rest from it,
     and swaps the new site in. Returns the number of files, of files rendered, and the
     identity of every file of the new site (with its marker), taken for the manifest;
     None when the current site was kept as it stands.
     `planned` is called once the plan is made and what to render is known (a stage of
     `frise build -v`). `digests` holds the events' digests known before (by default
-    serve's), and is left holding this build's."""
+    serve's), and is left holding this build's; `early`, the Markdown cache and the
+    conversions the build started while it validated."""
     words = typeset(theme.words(timeline.site.language))
     version = code_version()
     pages = site_plan(timeline, theme, words, cache.SearchWords(project, version),
@@ -254,7 +271,7 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
         check_output_folder(project, output)
         if holds_exactly(output, paths):
             return len(paths), 0, None  # the current site is already this build's
-    markup, unchecked = _converter(project, timeline, todo, memory)
+    markup, unchecked = _converter(project, timeline, todo, memory, early)
     previous = _previous(todo, old, old_spans, output)
     renderer = (Renderer(timeline, theme, words, markup, memory.fragments, prints.event,
                          prints.piece, previous)
@@ -330,8 +347,8 @@ def _previous(todo: list[Page], old: dict[str, tuple[str, Stat]], spans: cache.S
     return found
 
 
-def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memory | None
-               ) -> tuple[MarkdownConverter, dict[str, str]]:
+def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memory | None,
+               early: _Early | None = None) -> tuple[MarkdownConverter, dict[str, str]]:
     """A Markdown converter holding every text the pages to render show; the cached
     conversions it started from come back too, to know what to save."""
     known: dict[str, str] = {}
@@ -341,11 +358,28 @@ def _converter(project: Path, timeline: Timeline, todo: list[Page], memory: Memo
             memory.unchecked = cache.load(project)
         known, unchecked = memory.markdown, memory.unchecked
     elif todo:
-        unchecked = cache.load(project)
+        unchecked = early.cached if early is not None else cache.load(project)
     language = timeline.site.language
     markup = convert_all(render.markdown_texts(todo, timeline), known, unchecked, language,
-                         memory.typeset.setdefault(language, {}) if memory else None)
+                         memory.typeset.setdefault(language, {}) if memory else None,
+                         early.ahead if early is not None and todo else None)
     return markup, unchecked
+
+
+@dataclass(slots=True)
+class _Early:
+    """What a command-line build starts as soon as the files are read: the Markdown
+    cache, and, where it lacks many of the events' texts (a cold build), their
+    conversion on the other cores, while this one validates and plans (`Ahead`)."""
+
+    cached: dict[str, str]
+    ahead: markdown.Ahead | None
+
+    @staticmethod
+    def start(project: Path, raw: RawProject) -> _Early:
+        cached = cache.load(project)
+        return _Early(cached, markdown.Ahead.start(
+            [t for t in markdown_texts(raw) if t not in cached]))
 
 
 def _keep_markdown(project: Path, markup: MarkdownConverter, wanted: set[str],

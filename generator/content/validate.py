@@ -207,6 +207,30 @@ def _note_texts(node: Node | None) -> list[tuple[Scalar, Scalar]]:
     return found
 
 
+def markdown_texts(raw: RawProject) -> set[str]:
+    """The Markdown texts of the events as validation will find them (summaries, bodies,
+    notes), read from their nodes without checking them: a build converts them on its
+    other cores while validation and the plan run. A text that validation refuses is
+    converted for nothing; none is missed for it, since a text not converted ahead is
+    converted when it is shown."""
+    texts: set[str] = set()
+    for _, node in raw.events:
+        if not isinstance(node, Mapping):
+            continue  # a Settled event: its texts were converted by an earlier build
+        for key in ("summary", "body"):
+            value = node.entries.get(key)
+            if isinstance(value, Scalar):
+                texts.add(value.value.strip())
+        notes = node.entries.get("note")
+        items = notes.items if isinstance(notes, Sequence) else (notes,) if notes else ()
+        for item in items:
+            text = item.entries.get("text") if isinstance(item, Mapping) else item
+            if isinstance(text, Scalar):
+                texts.add(text.value.strip())
+    texts.discard("")
+    return texts
+
+
 def _notes(schema: Reader, node: Node | None) -> tuple[Note, ...]:
     """`note`: one note, or a list of notes of several kinds."""
     if node is None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Collection, Iterable
 
 import markdown
 import nh3
@@ -126,28 +125,66 @@ def _convert_chunk(texts: list[str]) -> list[str]:
     return [markup.block(t) for t in texts]
 
 
+class Ahead:
+    """Texts being converted on every core while the build goes on; `convert_all` takes
+    what they give. Python-Markdown holds the GIL, so each worker is a process.
+
+    Started by a cold build before validation and the plan, which leave a core idle,
+    with the texts read from the events' nodes (`validate.markdown_texts`)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        todo = sorted(set(texts))
+        workers = min(os.cpu_count() or 1, 8)
+        size = max(1, -(-len(todo) // (workers * 4)))
+        self._chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self._pool = multiprocessing.get_context(method).Pool(workers)
+        self._done = self._pool.map_async(_convert_chunk, self._chunks)
+
+    @classmethod
+    def start(cls, texts: Collection[str]) -> Ahead | None:
+        """Converting `texts` on every core, or None when they are too few to be worth
+        the processes (or there is one core)."""
+        if len(texts) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            return None
+        return cls(texts)
+
+    def results(self) -> dict[str, str]:
+        """Each text's sanitised HTML, once all are converted; the workers end."""
+        try:
+            done = self._done.get()
+        finally:
+            self.stop()
+        return {text: html for chunk, htmls in zip(self._chunks, done, strict=True)
+                for text, html in zip(chunk, htmls, strict=True)}
+
+    def stop(self) -> None:
+        """Ends the workers, whatever they were doing (a failed build needs none of it)."""
+        self._pool.terminate()
+        self._pool.join()
+
+
 def convert_all(texts: Iterable[str], known: dict[str, str] | None = None,
                 unchecked: dict[str, str] | None = None, language: str | None = None,
-                typeset: dict[str, str] | None = None) -> MarkdownConverter:
+                typeset: dict[str, str] | None = None, ahead: Ahead | None = None
+                ) -> MarkdownConverter:
     """A converter that holds the HTML of every text, the new ones converted on all cores.
 
     Python-Markdown takes most of a large build's time and holds the GIL, so large
     batches are split across processes; the result does not depend on how. `known` are
     conversions already sanitised, `unchecked` those read from a cache; `language` is
-    the site's, for typography; `typeset` the final HTML of texts already typeset.
+    the site's, for typography; `typeset` the final HTML of texts already typeset;
+    `ahead` conversions started earlier in the build.
     """
     markup = MarkdownConverter(dict(known or {}), dict(unchecked or {}), language, typeset)
+    if ahead is not None:
+        markup.known.update(ahead.results())
     todo = sorted({t for t in texts
                    if t and t not in markup.known and t not in markup.unchecked})
-    workers = min(os.cpu_count() or 1, 8)
-    if len(todo) < PARALLEL_FROM or workers < 2:
+    parallel = Ahead.start(todo)
+    if parallel is not None:
+        markup.known.update(parallel.results())
+    else:
         for text in todo:
             markup.block(text)
-        return markup
-    size = -(-len(todo) // (workers * 4))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for chunk, results in zip(chunks, pool.map(_convert_chunk, chunks), strict=True):
-            markup.known.update(zip(chunk, results, strict=True))
     return markup

@@ -27,7 +27,7 @@ from generator.build.stamp import code_version
 from generator.content import validate
 from generator.content.model import Event
 from generator.errors import ContentErrors
-from generator.site import exports, output, search
+from generator.site import exports, markdown, output, search
 
 EVENTS = 25
 
@@ -602,3 +602,24 @@ def test_serve_reads_back_a_manifest_changed_on_disk(tmp_path: Path) -> None:
     report = build(root, workers=1, memory=memory)
     assert report.rendered == report.files
     assert tree(root / "site") == clean_build(root, tmp_path)
+
+
+def test_markdown_converted_while_validating_gives_a_clean_builds_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build starts converting the events' Markdown as soon as the files are read
+    (`markdown.Ahead`, past PARALLEL_FROM texts); the site is the one a build that
+    converts after the plan gives."""
+    root = write_project(tmp_path / "ahead")
+    expected = clean_build(root, tmp_path)  # 25 events: converted after the plan
+    started: list[int] = []
+    real = markdown.Ahead.__init__
+
+    def spy(self: markdown.Ahead, texts: list[str]) -> None:
+        started.append(len(set(texts)))
+        real(self, texts)
+
+    monkeypatch.setattr(markdown, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(markdown.Ahead, "__init__", spy)
+    build(root, workers=2)
+    assert started and started[0] >= EVENTS, "the events' texts were not converted ahead"
+    assert tree(root / "site") == expected

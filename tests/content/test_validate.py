@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 
 from generator.build.pipeline import check
+from generator.content.loader import load_project
 from generator.content.model import Timeline
-from generator.content.validate import normalize_quote
+from generator.content.validate import markdown_texts, normalize_quote, validate
 from generator.errors import ContentErrors
+from generator.site.render import timeline_texts
 
 ProjectFactory = Callable[..., Path]
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures"
 
 EVENT = "title: An event\ndate: 2023-03-29\nsummary: Something happened.\n"
 TAGS = "diplomatie:\n  label: Diplomatie\ndefense:\n  label: Défense\n"
@@ -399,3 +403,17 @@ def test_order_by_date_then_end_then_id_never_file_names(project: ProjectFactory
 
 def test_normalize_quote() -> None:
     assert normalize_quote("l’« alliance »\u00a0 stratégique\n") == 'l\'"alliance" stratégique'
+
+
+@pytest.mark.parametrize("root", [REPO, FIXTURES / "good-en"], ids=["real", "en"])
+def test_the_texts_converted_ahead_are_those_validation_finds(root: Path) -> None:
+    """A cold build converts the events' Markdown while it validates, reading the texts
+    from the nodes: they must be exactly the summaries, bodies and notes validation
+    gives, or the build converts them again (the real content has each kind)."""
+    raw = load_project(root)
+    timeline = validate(raw, drafts=True)  # drafts' texts are read too, used or not
+    shown = timeline_texts(timeline) - {timeline.site.description}
+    shown -= {tag.description for tag in timeline.tags}
+    if root == REPO:
+        assert any(e.notes for e in timeline.events) and any(e.body for e in timeline.events)
+    assert markdown_texts(raw) == shown

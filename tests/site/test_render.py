@@ -4,14 +4,18 @@ an event's and a tag's page show, and which Markdown texts a build converts."""
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import markdown
 import pytest
 
-from generator.build.pipeline import check, site_plan, typeset
+from generator.build.pipeline import build, check, site_plan, typeset
 from generator.content.model import Timeline
+from generator.errors import ContentErrors
+from generator.site import markdown as markdown_module
 from generator.site import render
 from generator.site.markdown import convert_all
 from generator.site.output import Output
@@ -269,3 +273,46 @@ def test_what_is_shown_of_every_event_at_once_is_typeset(project: ProjectFactory
     for path, text in made.items():
         assert "L’accord\u00a0: signé" in text, path
         assert "L'accord" not in text, path
+
+
+def test_texts_converted_ahead_are_not_converted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a build started converting on its other cores is taken as it comes back:
+    this process converts only the texts that were not among them, and every text's
+    HTML is the one converting it here gives."""
+    texts = [f"Text *{i}* with [a link](https://example.org/{i})." for i in range(40)]
+    ahead = markdown_module.Ahead(texts + ["Refused by validation."])
+    converted: list[str] = []
+    real = markdown.Markdown.convert
+
+    def counted(self: markdown.Markdown, source: str) -> str:
+        converted.append(source)
+        return real(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counted)  # in this process only
+    markup = convert_all([*texts, "One more."], language="en", ahead=ahead)
+    assert converted == ["One more."]
+    alone = markdown_module.MarkdownConverter(language="en")
+    assert [markup.block(t) for t in texts] == [alone.block(t) for t in texts]
+
+
+def test_a_build_that_fails_leaves_no_converter_running(
+        project: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build converts while it validates; when validation fails, the workers
+    are ended with it, not left converting for nobody."""
+    files = {f"content/events/e{i:03d}.yaml": f"title: E {i}\ndate: {1900 + i}\nsummary: S {i}.\n"
+             for i in range(30)}
+    files["content/events/e007.yaml"] = "title: E 7\ndate: someday\nsummary: S 7.\n"
+    root = project(files)
+    monkeypatch.setattr(markdown_module, "PARALLEL_FROM", 2)
+    started: list[object] = []
+    real_init = markdown_module.Ahead.__init__
+
+    def spy(self: markdown_module.Ahead, texts: list[str]) -> None:
+        started.append(self)
+        real_init(self, texts)
+
+    monkeypatch.setattr(markdown_module.Ahead, "__init__", spy)
+    with pytest.raises(ContentErrors):
+        build(root)
+    assert started, "the conversion ahead was not started"
+    assert multiprocessing.active_children() == []

@@ -9,7 +9,8 @@ texts and verified quotes, dates at day, month and year precision, periods, qual
 and BCE years. Then, each in a new process (`python -m generator build -v`, so process
 start is included): a cold build (no cache, no site), a rebuild with nothing changed,
 a rebuild after editing one event's title; and under `frise serve`, the time from saving
-an event to the served page showing the change (median of --saves saves). The stages
+an event to the page showing the change, reloaded when the build's status says so, as the
+pages' script does (median of --saves saves). The stages
 are those `frise build -v` reports; peak memory is the largest process's peak resident
 set size during the cold build (getrusage of the children).
 """
@@ -179,17 +180,29 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _get(port: int, path: str) -> str:
+def _get(port: int, path: str, timeout: float = 5) -> str:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
             return str(r.read().decode("utf-8"))
     except OSError:
         return ""
 
 
+def _generation(port: int, since: int | None = None) -> int | None:
+    """The build generation `frise serve` reports; with `since`, once it differs (the
+    long poll the pages' reload script makes)."""
+    query = "" if since is None else f"?since={since}"
+    try:
+        return int(json.loads(_get(port, f"/__frise__/status{query}", timeout=60))
+                   ["generation"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def serve_save_to_reload(root: Path, event: Path, saves: int) -> list[float]:
-    """Starts `frise serve`, saves one event `saves` times, and times each save until
-    the served page shows it (what the editor waits for before the browser reloads)."""
+    """Starts `frise serve`, saves one event `saves` times, and times each save until the
+    page, reloaded as the browser's script reloads it (when the build's generation
+    changes), shows it: what the editor waits for."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-q", "--port",
                              str(port), "-C", str(root)], cwd=REPO,
@@ -204,12 +217,15 @@ def serve_save_to_reload(root: Path, event: Path, saves: int) -> list[float]:
         times = []
         for i in range(saves):
             marker = f"Saved {i} times"
+            generation = _generation(port)
             text = event.read_text(encoding="utf-8")
             event.write_text(re.sub(r"(?m)^title: .*$", f"title: {marker}", text, count=1),
                              encoding="utf-8")
             t = time.perf_counter()
-            while marker not in _get(port, page):
-                time.sleep(0.005)
+            while True:
+                generation = _generation(port, generation) or generation
+                if marker in _get(port, page):
+                    break
             times.append(time.perf_counter() - t)
             time.sleep(0.5)
         return times

@@ -39,6 +39,10 @@ HOST = "127.0.0.1"
 DEBOUNCE = 0.15
 """Seconds of quiet after a change before rebuilding: an editor's save is several events."""
 LONG_POLL = 20.0
+TIDY_AFTER = 1.0
+"""Seconds after a build before `tidy`, which holds the interpreter for half a second at
+10,000 events: the browser's reload (the page, its styles and scripts) is served first.
+A save in the meantime is built at once, and tidied after."""
 PREFIX = "/__frise__/"
 IGNORED = ("*~", ".*.swp", ".*.swx", ".*.swo", ".#*", "#*#", "4913", ".DS_Store")
 """Editor leftovers (backups, Vim swap and its write test `4913`, Emacs locks): no rebuild."""
@@ -253,7 +257,7 @@ class DevServer:
     def __init__(self, project: Path, port: int = 8000, drafts: bool = False,
                  log: Callable[[str], None] | None = None,
                  debounce: float = DEBOUNCE, long_poll: float = LONG_POLL,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, tidy_after: float = TIDY_AFTER) -> None:
         if not (project / "content").is_dir():
             raise FriseError(f"no frise project in '{project}' (no content/ folder): run "
                              "frise serve in a project's folder, pass --project, or create "
@@ -263,6 +267,7 @@ class DevServer:
         self.drafts = drafts
         self.log = log or (lambda message: None)
         self.debounce = debounce
+        self.tidy_after = tidy_after
         self.state = State(output=project / "site")
         self.memory = builder.Memory()
         self.watched = tuple(name for name in ("content", "templates")
@@ -329,7 +334,8 @@ class DevServer:
             self._dirty.clear()
             if not self._stop.is_set():
                 self.rebuild()
-                tidy()
+                if not self._dirty.wait(self.tidy_after) and not self._stop.is_set():
+                    tidy()
 
     def start(self) -> None:
         """Builds once, then serves and watches in background threads."""
@@ -345,6 +351,7 @@ class DevServer:
 
     def stop(self) -> None:
         self._stop.set()
+        self._dirty.set()  # the rebuild loop may be waiting to tidy
         self.observer.stop()
         self.httpd.shutdown()
         self.httpd.server_close()

@@ -328,3 +328,29 @@ def test_the_heap_is_frozen_between_saves_and_given_back_on_stop(project) -> Non
         gc.enable()
         server.stop()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_page_a_save_rebuilt_is_served_before_the_heap_is_tidied(
+        project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tidy` holds the interpreter for half a second at 10,000 events: after a save it
+    waits (`tidy_after`) so that the browser's reload is served first, and a save in the
+    meantime is built at once rather than after it."""
+    from generator.commands import serve
+
+    tidied: list[int] = []
+    monkeypatch.setattr(serve, "tidy", lambda: tidied.append(1))
+    root = project({"content/events/e1.yaml": EVENT.format(title="First", date="2001")},
+                   site=SITE)
+    server = DevServer(root, port=0, debounce=0.05, long_poll=1.0, tidy_after=60.0)
+    server.start()  # the first build is tidied at once: nobody is reading yet
+    try:
+        client = Client(server.port)
+        for title in ("Saved once", "Saved twice"):
+            atomic_write(root / "content/events/e1.yaml", EVENT.format(title=title, date="2001"))
+            wait_for(lambda t=title: t in client.page("/events/e1/"), "the save to be served")
+        time.sleep(0.3)  # a tidy right after the build would have run by now
+        assert tidied == [1]
+    finally:
+        started = time.monotonic()
+        server.stop()
+    assert time.monotonic() - started < 3, "stop waited for the tidy's delay"

@@ -221,12 +221,10 @@ def markdown_texts(raw: RawProject) -> set[str]:
             value = node.entries.get(key)
             if isinstance(value, Scalar):
                 texts.add(value.value.strip())
-        notes = node.entries.get("note")
-        items = notes.items if isinstance(notes, Sequence) else (notes,) if notes else ()
-        for item in items:
-            text = item.entries.get("text") if isinstance(item, Mapping) else item
-            if isinstance(text, Scalar):
-                texts.add(text.value.strip())
+        note = node.entries.get("note")
+        if isinstance(note, Scalar):
+            texts.add(note.value.strip())
+        texts.update(text.value.strip() for text, _ in _note_texts(note))
     texts.discard("")
     return texts
 

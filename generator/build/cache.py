@@ -28,6 +28,7 @@ from typing import TypeVar
 import markdown
 import nh3
 
+from .. import heap
 from ..content import loader
 from ..content.dates import PartialDate
 from ..content.model import Actor, Citation, Event, Note, Source, Tag
@@ -373,7 +374,7 @@ def _pickled(value: object) -> bytes:
     return out.getvalue()
 
 
-@loader.cycle_collector_paused()
+@heap.collector_paused()
 def load_checked(project: Path, version: str) -> tuple[Checked, dict[str, bytes]]:
     """The events the last build validated, and their digests for the fingerprints
     (`fingerprint.Digests`), both by key, from the shards signed with the user's key

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .. import heap
 from ..content.config import as_folder, base_url_problem, setting_location
 from ..content.loader import NodeStore, RawProject, load_project
 from ..content.model import Timeline
@@ -150,8 +151,18 @@ def build(project: Path, drafts: bool = False, base_url: str | None = None,
     so that drafts never land in the folder that gets published). `workers` is the
     number of rendering processes (default: one per core); it never changes the bytes.
     A good build into the project's own folder, outside `serve`, leaves the stamp by
-    which the next `frise build` knows it has nothing to do (`stamp.py`).
+    which the next `frise build` knows it has nothing to do (`stamp.py`). Outside
+    `serve`, the cycle collector is paused for the whole build (`heap`).
     """
+    if memory is None:
+        with heap.collector_paused():
+            return _build(project, drafts, base_url, progress, output, workers, None)
+    return _build(project, drafts, base_url, progress, output, workers, memory)
+
+
+def _build(project: Path, drafts: bool, base_url: str | None,
+           progress: Callable[[str], None] | None, output: Path | None,
+           workers: int | None, memory: Memory | None) -> Report:
     theme_folder = default_theme()
     before = None if memory or output else stamp.inputs(project, drafts, base_url, theme_folder)
     version = code_version()

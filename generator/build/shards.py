@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 
+from .. import heap
 from ..errors import FriseError, SourceLocation
 from ..site.output import Tree
 from ..site.pieces import Span
@@ -87,7 +88,7 @@ def render_into(tree: Tree, renderer: Renderer, pages: Sequence[Page],
     _job = (renderer, pages, tree)
     count = 0
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, heap.start_worker) as pool:
             done = pool.imap_unordered(_shard, shards)
             meanwhile()
             for written, spans, error in done:

@@ -9,20 +9,19 @@ each silently changes what the editor meant.
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import os
 import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import yaml
 
+from .. import heap
 from ..errors import Collector, ContentErrors, FriseError, SourceLocation
 from .yaml_errors import explain
 
@@ -661,21 +660,6 @@ class _Inside:
             return False
 
 
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pauses Python's cycle collector while a project's nodes or model are made: they
-    hold no cycles, yet as hundreds of thousands of them pile up the collector walks
-    every live object again and again (a third of the time of loading 10,000 events).
-    A collector already paused, by a caller or a nested pause, is left paused."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _refers(texts: dict[str, str], digests: list[str]) -> str:
     """`RawProject.refers`: the digests of actors.yaml, tags.yaml and sources.yaml ('' for
     a file that is not there, '-' for one that could not be read), and the texts."""
@@ -686,7 +670,7 @@ def _refers(texts: dict[str, str], digests: list[str]) -> str:
     return h.hexdigest()
 
 
-@cycle_collector_paused()
+@heap.collector_paused()
 def load_project(root: Path, store: NodeStore | None = None) -> RawProject:
     """Reads every content file of the project, in sorted order, collecting all problems.
 

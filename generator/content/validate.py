@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .. import heap
 from ..errors import Collector, SourceLocation
 from .config import read_site
 from .links import EVENT_LINK, find_links
@@ -20,7 +21,6 @@ from .loader import (
     Scalar,
     Sequence,
     Settled,
-    cycle_collector_paused,
 )
 from .model import ACTOR_KINDS, NOTE_KINDS, Actor, Citation, Event, Note, Source, Tag, Timeline
 from .nodes import LANGUAGE_TAG, URL_SCHEMES, Reader, absolute_url, suggest
@@ -449,7 +449,7 @@ class Checked:
         return found
 
 
-@cycle_collector_paused()
+@heap.collector_paused()
 def validate(raw: RawProject, drafts: bool = False,
              languages: Collection[str] | None = None, checked: Checked | None = None
              ) -> Timeline:

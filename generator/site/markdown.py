@@ -15,6 +15,7 @@ import markdown
 import nh3
 from markupsafe import Markup as SafeHtml
 
+from .. import heap
 from . import typography, urls
 
 TAGS = {
@@ -138,7 +139,7 @@ class Ahead:
         size = max(1, -(-len(todo) // (workers * 4)))
         self._chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self._pool = multiprocessing.get_context(method).Pool(workers)
+        self._pool = multiprocessing.get_context(method).Pool(workers, heap.start_worker)
         self._done = self._pool.map_async(_convert_chunk, self._chunks)
 
     @classmethod

@@ -18,7 +18,6 @@ from generator.content.loader import (
     Mapping,
     Node,
     Scalar,
-    cycle_collector_paused,
     decode_node,
     encode,
     load_project,
@@ -26,6 +25,7 @@ from generator.content.loader import (
 )
 from generator.content.validate import validate
 from generator.errors import ContentErrors
+from generator.heap import collector_paused
 
 REPO = Path(__file__).resolve().parents[2]
 ProjectFactory = Callable[..., Path]
@@ -132,7 +132,7 @@ def test_loading_and_validating_leave_the_cycle_collector_as_it_was(
     with pytest.raises(ContentErrors):
         validate(load_project(project({"content/events/a.yaml": EVENT + "draft: maybe\n"})))
     assert gc.isenabled(), "restored after errors too"
-    with cycle_collector_paused():
+    with collector_paused():
         assert not gc.isenabled()
         validate(load_project(root))
         assert not gc.isenabled(), "a pause inside a pause leaves it paused"

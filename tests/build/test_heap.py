@@ -9,16 +9,28 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_project, tree_hashes
 
 from generator.build import pipeline, shards
 from generator.build.pipeline import Memory, build
 from generator.errors import ContentErrors
 from generator.site import markdown
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _real_content(root: Path) -> Path:
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _state() -> dict[str, object]:
@@ -54,7 +66,7 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def test_a_build_pauses_the_collector_and_its_workers_run_it_on_their_own_objects(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: None) -> None:
-    root = copy_project(REPO, tmp_path / "p")
+    root = _real_content(tmp_path / "p")
     planned = _spy(monkeypatch, pipeline, "site_plan", tmp_path / "plan")
     rendered = _spy(monkeypatch, shards, "_render", tmp_path / "render")
     converted = _spy(monkeypatch, markdown, "MarkdownConverter", tmp_path / "convert")
@@ -77,22 +89,22 @@ def test_a_build_pauses_the_collector_and_its_workers_run_it_on_their_own_object
 
 def test_a_failed_build_leaves_the_collector_running(
         tmp_path: Path, parallel: None) -> None:
-    root = copy_project(REPO, tmp_path / "p")
+    root = _real_content(tmp_path / "p")
     build(root, workers=2)
-    site = tree_hashes(root / "site")
+    site = _tree(root / "site")
     event = sorted((root / "content/events").glob("*.yaml"))[0]
     event.write_text("title: [unclosed\n", encoding="utf-8")
     with pytest.raises(ContentErrors):
         build(root, workers=2)
     assert gc.isenabled()
-    assert tree_hashes(root / "site") == site
+    assert _tree(root / "site") == site
 
 
 def test_serve_leaves_the_collector_to_its_tidy(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Serve's process lives on: a build pausing its collector would leave garbage
     uncollected whenever saves come faster than the tidy after them."""
-    root = copy_project(REPO, tmp_path / "p")
+    root = _real_content(tmp_path / "p")
     planned = _spy(monkeypatch, pipeline, "site_plan", tmp_path / "plan")
     build(root, workers=1, memory=Memory(), output=root / ".frise-cache" / "preview")
     (state,) = planned()

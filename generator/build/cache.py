@@ -20,7 +20,7 @@ import secrets
 import shutil
 import stat
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TypeVar
@@ -59,25 +59,91 @@ def _undigested(data: bytes) -> bytes | None:
     return text if digest == hashlib.blake2b(text, digest_size=16).hexdigest().encode() else None
 
 
+def _read_shard(file: Path) -> dict[str, object]:
+    """The entries of one shard, led by the digest of the rest, so that a damaged one is
+    skipped whole rather than half read; nothing when it cannot be read."""
+    try:
+        text = _undigested(file.read_bytes())
+        if text is None:
+            return {}  # damaged, or not written by frise
+        shard = json.loads(text)
+    except (OSError, ValueError):
+        return {}
+    return shard if isinstance(shard, dict) else {}
+
+
 def _read_shards(folder: Path) -> dict[str, object]:
-    """Every entry of a sharded cache. Each shard starts with the digest of the rest, so
-    a damaged one is skipped whole rather than half read."""
+    """Every entry of a sharded cache."""
     data: dict[str, object] = {}
     try:
         files = sorted(folder.glob("*.json"))
     except OSError:
         return data
     for file in files:
-        try:
-            text = _undigested(file.read_bytes())
-            if text is None:
-                continue  # damaged, or not written by frise
-            shard = json.loads(text)
-        except (OSError, ValueError):
-            continue
-        if isinstance(shard, dict):
-            data.update(shard)
+        data.update(_read_shard(file))
     return data
+
+
+KEYS = "keys"
+"""The file listing every key of a sharded cache that is read lazily (`_Lazy`)."""
+
+
+class _Lazy(Mapping[str, list[object]]):
+    """The entries of a sharded cache of lists (the nodes of parsed files), named by its
+    file of keys, each shard read the first time one of its entries is asked for: a
+    rebuild after one edit reads one shard, not all of them. An entry the keys name but
+    its shard lacks or holds as anything but a list (a damaged or half-written cache)
+    is simply missing."""
+
+    def __init__(self, folder: Path, keys: set[str]) -> None:
+        self.folder = folder
+        self.names = keys
+        self.shards: dict[int, dict[str, object]] = {}
+
+    def __getitem__(self, key: str) -> list[object]:
+        if key not in self.names:
+            raise KeyError(key)
+        shard = _shard(key)
+        if shard not in self.shards:
+            self.shards[shard] = _read_shard(self.folder / f"{shard:02d}.json")
+        value = self.shards[shard][key]
+        if not isinstance(value, list):
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _read_keys(folder: Path) -> set[str] | None:
+    """The keys `_write_keys` listed, or None when there is no whole list of them."""
+    try:
+        text = _undigested((folder / KEYS).read_bytes())
+        keys = json.loads(text) if text is not None else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(keys, list) or not all(type(k) is str for k in keys):
+        return None
+    return set(keys)
+
+
+def _write_keys(folder: Path, keys: Iterable[str]) -> None:
+    """Lists the keys of the shards just written, led by the digest of the list."""
+    text = json.dumps(sorted(keys), ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass")
+    try:
+        tmp = folder / f".{KEYS}.{os.getpid()}"
+        tmp.write_bytes(hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii")
+                        + b"\n" + text)
+        tmp.replace(folder / KEYS)
+    except OSError:
+        pass  # a read-only project still builds; only the next build is slower
 
 
 def _json_shard(entries: dict[str, object]) -> bytes:
@@ -290,16 +356,41 @@ def _nodes_folder(project: Path, version: str) -> Path:
 
 
 def load_nodes(project: Path, version: str) -> loader.NodeStore:
-    """The files parsed by the last build, to parse only those that changed since."""
-    entries = _read_shards(_nodes_folder(project, version))
-    return loader.NodeStore({k: v for k, v in entries.items() if isinstance(v, list)},
-                            in_process=False)
+    """The files parsed by the last build, to parse only those that changed since: each
+    shard is read when a file of it is first needed (`_Lazy`), or all of them at once
+    when there is no list of their keys."""
+    folder = _nodes_folder(project, version)
+    keys = _read_keys(folder)
+    if keys is None:
+        return loader.NodeStore({k: v for k, v in _read_shards(folder).items()
+                                 if isinstance(v, list)}, in_process=False)
+    return loader.NodeStore(_Lazy(folder, keys), in_process=False)
 
 
 def save_nodes(project: Path, version: str, store: loader.NodeStore) -> None:
-    """Keeps the nodes of this build's files, rewriting only the shards that changed."""
-    _write_shards(_nodes_folder(project, version), store.used, store.read,
-                  lambda node: node if isinstance(node, list) else loader.encode(node))
+    """Keeps the nodes of this build's files, rewriting only the shards that changed,
+    then the list of their keys. The nodes of settled files (`loader.KEPT`) are read
+    back from their shards only where a shard is rewritten; one that cannot be is left
+    out, and parsed again the day it is needed."""
+    used = store.used
+    dirty = {_shard(k) for k in used.keys() ^ store.read}
+    if not dirty:
+        return
+    data: dict[str, loader.Node | loader.Encoded | loader.Kept] = {}
+    for key, value in used.items():
+        if value is loader.KEPT and _shard(key) in dirty:
+            found = store.encoded(key)
+            if not isinstance(found, list):
+                continue
+            value = found
+        data[key] = value
+    def encode(node: loader.Node | loader.Encoded | loader.Kept) -> object:
+        assert node is not loader.KEPT  # read back above in every shard rewritten
+        return node if isinstance(node, list) else loader.encode(node)
+
+    folder = _nodes_folder(project, version)
+    _write_shards(folder, data, store.read, encode)
+    _write_keys(folder, data)
 
 
 KEY = "frise/key"

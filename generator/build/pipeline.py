@@ -144,27 +144,34 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
 
 def build(project: Path, drafts: bool = False, base_url: str | None = None,
           progress: Callable[[str], None] | None = None, output: Path | None = None,
-          workers: int | None = None, memory: Memory | None = None) -> Report:
+          workers: int | None = None, memory: Memory | None = None,
+          inputs: stamp.Inputs | None = None) -> Report:
     """Builds the site of `project` into its output folder and reports what it did.
 
     `output` replaces site.yaml's folder for this build (the preview of drafts uses it,
     so that drafts never land in the folder that gets published). `workers` is the
     number of rendering processes (default: one per core); it never changes the bytes.
     A good build into the project's own folder, outside `serve`, leaves the stamp by
-    which the next `frise build` knows it has nothing to do (`stamp.py`). Outside
+    which the next `frise build` knows it has nothing to do (`stamp.py`), with the
+    digest of the `inputs` that `stamp.unchanged` took, if given. Outside
     `serve`, the cycle collector is paused for the whole build (`heap`).
     """
     if memory is None:
         with heap.collector_paused():
-            return _build(project, drafts, base_url, progress, output, workers, None)
-    return _build(project, drafts, base_url, progress, output, workers, memory)
+            return _build(project, drafts, base_url, progress, output, workers, None,
+                          inputs)
+    return _build(project, drafts, base_url, progress, output, workers, memory, None)
 
 
 def _build(project: Path, drafts: bool, base_url: str | None,
            progress: Callable[[str], None] | None, output: Path | None,
-           workers: int | None, memory: Memory | None) -> Report:
+           workers: int | None, memory: Memory | None, inputs: stamp.Inputs | None
+           ) -> Report:
     theme_folder = default_theme()
-    before = None if memory or output else stamp.inputs(project, drafts, base_url, theme_folder)
+    before = None
+    if not memory and not output:  # taken before anything is read: see stamp.py
+        before = (inputs.digest if inputs is not None and inputs.theme == theme_folder
+                  else stamp.inputs(project, drafts, base_url, theme_folder))
     version = code_version()
     store = memory.nodes if memory else cache.load_nodes(project, version)
     checked, digests = None, None

@@ -185,19 +185,32 @@ def forget(project: Path) -> None:
         (project / STAMP).unlink()
 
 
-def unchanged(project: Path, drafts: bool, base_url: str | None) -> Done | None:
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """The digest of a build's inputs as `unchanged` took it, with the theme folder it
+    covers: the build that follows records it instead of walking the files again."""
+
+    digest: str
+    theme: Path
+
+
+def unchanged(project: Path, drafts: bool, base_url: str | None
+              ) -> tuple[Done | None, Inputs | None]:
     """The last good build's report when its inputs and its site are exactly as they
-    were; None otherwise (no stamp, a damaged or foreign one, anything changed)."""
+    were (None otherwise: no stamp, a damaged or foreign one, anything changed), and
+    the digest of the inputs when it took one."""
+    taken = None
     try:
         data = json.loads((project / STAMP).read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
-            return None
+            return None, None
         theme, output = Path(data["theme"]), project / data["output"]
-        if data["inputs"] != inputs(project, drafts, base_url, theme):
-            return None
+        taken = Inputs(inputs(project, drafts, base_url, theme), theme)
+        if data["inputs"] != taken.digest:
+            return None, taken
         if data["site"] != site(output):
-            return None
+            return None, taken
         return Done(int(data["events"]), int(data["files"]),
-                    tuple(str(n) for n in data["notes"]), output)
+                    tuple(str(n) for n in data["notes"]), output), taken
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return None, taken

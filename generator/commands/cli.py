@@ -134,14 +134,14 @@ def build(project: Path, drafts: bool, base_url: str | None, quiet: bool,
     from ..build import stamp
 
     start = time.perf_counter()
-    done = stamp.unchanged(project, drafts, base_url)  # before loading anything heavy
+    done, inputs = stamp.unchanged(project, drafts, base_url)  # before anything heavy
     if done is None:
         from ..build import pipeline as builder
 
         try:
             with _Progress(not quiet and _stderr_is_tty()) as progress:
                 report = builder.build(project, drafts=drafts, base_url=base_url,
-                                       progress=progress.step)
+                                       progress=progress.step, inputs=inputs)
         except FriseError as exc:
             _fail(exc)
             return

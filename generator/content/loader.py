@@ -9,12 +9,14 @@ each silently changes what the editor meant.
 from __future__ import annotations
 
 import difflib
+import enum
 import hashlib
 import os
 import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -570,6 +572,17 @@ def settled(identity: Identity) -> bool:
     return max(identity[3], identity[4]) < time.time_ns() - SETTLED_NS
 
 
+class Kept(enum.Enum):
+    """The type of `KEPT`, so that it is a type of its own, as a sentinel should be."""
+
+    KEPT = "kept"
+
+
+KEPT = Kept.KEPT
+"""An entry of `NodeStore.used` whose encoded nodes are to be kept as the store found
+them: a settled file's, which this build never decoded."""
+
+
 class NodeStore:
     """Files parsed by earlier builds, by path and digest of their bytes, so that a
     rebuild parses only the files that changed. `frise serve` keeps one in memory; the
@@ -577,13 +590,15 @@ class NodeStore:
     on nothing but the file's bytes and path, so a hit is exactly what parsing gives.
     """
 
-    def __init__(self, encoded: dict[str, Encoded] | None = None,
+    def __init__(self, encoded: AbcMapping[str, Encoded] | None = None,
                  in_process: bool = True) -> None:
         self._nodes: dict[str, Node] = {}
         self._encoded = encoded or {}
+        """Encoded nodes by `path\0digest`: the command line's may read each of its
+        shards only when one of its entries is first asked for (cache.py)."""
         self.read = set(self._encoded)
         """The keys the store started with (to rewrite only what changed)."""
-        self.used: dict[str, Node | Encoded] = {}
+        self.used: dict[str, Node | Encoded | Kept] = {}
         """The entries this build asked for or added, to keep for the next."""
         self.identities: dict[str, tuple[Identity, str]] = {}
         """In the same process only: the digest of the bytes of each file whose identity
@@ -601,24 +616,30 @@ class NodeStore:
 
     def settle(self, path: str, digest: str, key: str) -> Settled | None:
         """The file as `Settled` when its key was validated and its nodes are here to
-        keep for the next build (still encoded); None when it must be decoded."""
+        keep for the next build (left where they are: `KEPT`); None when it must be
+        decoded."""
         entry = f"{path}\0{digest}"
         if key not in self.validated or entry not in self._encoded:
             return None
-        self.used[entry] = self._encoded[entry]
+        self.used[entry] = KEPT
         return Settled(key, path)
 
     def get(self, path: str, digest: str) -> Node | None:
         key = f"{path}\0{digest}"
         node = self._nodes.get(key)
-        if node is None and key in self._encoded:
+        encoded = self.encoded(key) if node is None else None
+        if encoded is not None:
             try:
-                node = decode_node(self._encoded.pop(key), path)
+                node = decode_node(encoded, path)
             except (ValueError, TypeError, IndexError):
                 node = None
         if node is not None:
             self.used[key] = node
         return node
+
+    def encoded(self, key: str) -> Encoded | None:
+        """The encoded nodes the store started with under `key`, if it holds them."""
+        return self._encoded.get(key)  # None too when the cache's shard lacks it
 
     def put(self, path: str, digest: str, node: Node) -> None:
         self.used[f"{path}\0{digest}"] = node
@@ -630,7 +651,8 @@ class NodeStore:
     def next_build(self) -> NodeStore:
         """A store holding what this build used, for the next build in this process."""
         store = NodeStore()
-        store._nodes = {k: v for k, v in self.used.items() if not isinstance(v, list)}
+        store._nodes = {k: v for k, v in self.used.items()
+                        if v is not KEPT and not isinstance(v, list)}
         store.identities = self.identified
         return store
 

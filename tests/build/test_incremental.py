@@ -269,6 +269,58 @@ def test_a_damaged_cache_of_parsed_files_is_ignored(
     assert tree(built / "site") == clean_build(built, tmp_path)
 
 
+def _nodes(root: Path) -> dict[str, object]:
+    """Every entry of the cache of parsed files, as its shards hold them."""
+    (folder,) = (root / cache.FOLDER).glob("nodes-*")
+    found: dict[str, object] = {}
+    for shard in folder.glob("*.json"):
+        found.update(json.loads(shard.read_bytes().partition(b"\n")[2]))
+    return found
+
+
+def test_a_rebuild_reads_the_parsed_files_it_needs_and_keeps_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After one edit, the cache of parsed files is read one shard at a time, as its
+    entries are needed: the settled files' nodes stay where they are. The cache it
+    leaves holds exactly what a first build of the same content leaves."""
+    monkeypatch.setattr(cache, "SHARDS", 8)  # so that a rewritten shard holds settled files
+    built = write_project(tmp_path / "project")
+    build(built, workers=3)
+    read: list[str] = []
+    real = cache._read_shard
+
+    def counted(file: Path) -> dict[str, object]:
+        if file.parent.name.startswith("nodes-"):
+            read.append(file.name)
+        return real(file)
+
+    monkeypatch.setattr(cache, "_read_shard", counted)
+    _edit(built, "content/events/event-004.yaml", lambda s: s.replace("Event 4", "Four"))
+    assert build(built, workers=3).parsed == 1
+    # The shards of site.yaml, tags.yaml, actors.yaml and sources.yaml, always read, and
+    # of the edited file's old and new entries; each once.
+    assert 1 <= len(read) <= 6 and len(read) == len(set(read)), read
+    assert len(list((built / cache.FOLDER).glob("nodes-*/*.json"))) == 8
+    fresh = tmp_path / "fresh"
+    shutil.copytree(built / "content", fresh / "content")
+    build(fresh, workers=3)
+    assert _nodes(built) == _nodes(fresh)
+
+
+def test_a_cache_of_parsed_files_without_its_keys_is_read_whole(
+        built: Path, tmp_path: Path) -> None:
+    (keys,) = (built / cache.FOLDER).glob(f"nodes-*/{cache.KEYS}")
+    keys.unlink()
+    _edit(built, "content/events/event-004.yaml", lambda s: s.replace("Event 4", "Four"))
+    assert build(built, workers=3).parsed == 1
+    assert keys.is_file()
+    assert tree(built / "site") == clean_build(built, tmp_path)
+    keys.write_text("damaged", encoding="utf-8")
+    _edit(built, "content/tags.yaml", lambda s: s.replace("Tag 1", "Tag one"))
+    assert build(built, workers=3).parsed == 1  # tags.yaml; the events from their nodes
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
 def _events_passed_to(monkeypatch: pytest.MonkeyPatch, module: object, name: str
                       ) -> list[str]:
     """The ids of the events `module.name(event, ...)` is called with from now on (in

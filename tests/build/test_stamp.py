@@ -190,3 +190,31 @@ def test_a_moved_project_is_checked_where_it_is(root: Path, tmp_path: Path) -> N
     shutil.copytree(root, copy, symlinks=True)
     assert rebuilt(run(copy))
     assert not rebuilt(run(copy))
+
+
+def test_a_rebuild_walks_its_inputs_once(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest `unchanged` took (and found changed) is the one the build records:
+    10,000 files are not walked twice."""
+    assert rebuilt(run(root))
+    walks: list[Path] = []
+    real = stamp.inputs
+
+    def counted(project: Path, *args: object) -> str:
+        walks.append(project)
+        return real(project, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stamp, "inputs", counted)
+    _same_size_edit(root)
+    assert rebuilt(run(root))
+    assert len(walks) == 1
+    assert not rebuilt(run(root))
+    assert len(walks) == 2
+
+
+def test_a_digest_taken_for_another_theme_is_not_recorded(root: Path, tmp_path: Path) -> None:
+    """A stamp that names another built-in theme (frise installed elsewhere since) gives
+    a digest of that theme: the build takes its own."""
+    from generator.build.pipeline import build
+
+    build(root, inputs=stamp.Inputs("not the digest", tmp_path / "another-theme"))
+    assert not rebuilt(run(root))

@@ -54,10 +54,16 @@ class Fingerprints:
         shared.update(theme_digest(theme))
         self.shared = shared.digest()
         self._events: dict[str, bytes] = {}
+        self._objects: dict[int, bytes] = {}
+        """The digest of each event object digested, by its id: the events are kept
+        alive in `digests`, so no other object can have that id while this lives."""
         self._known = known or {}
         self.digests: Digests = {}
 
     def _of(self, item: object) -> bytes:
+        if type(item) is tuple:  # lists of events, mostly: one lookup each
+            objects = self._objects
+            return b"(" + b"".join([objects.get(id(x)) or self._of(x) for x in item]) + b")"
         if isinstance(item, Event):
             found = self._events.get(item.id)
             if found is None:
@@ -65,7 +71,8 @@ class Fingerprints:
                 found = hit[1] if hit is not None and hit[0] is item else _digest(
                     repr(item).encode())
                 self._events[item.id] = found
-                self.digests[id(item)] = (item, found)
+            self._objects[id(item)] = found
+            self.digests[id(item)] = (item, found)
             return found
         if isinstance(item, tuple):
             return b"(" + b"".join(self._of(x) for x in item) + b")"

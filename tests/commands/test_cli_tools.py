@@ -221,7 +221,7 @@ def test_progress_bar_on_a_terminal_for_a_slow_build(proj: Path,
     shown = threading.Event()
 
     def slow_build(project: Path, drafts: bool = False, base_url: str | None = None,
-                   progress=None) -> Report:
+                   progress=None, inputs: object = None) -> Report:
         assert shown.wait(30), "the progress bar never appeared"
         progress("render")
         progress("write")

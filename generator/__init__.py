@@ -13,5 +13,6 @@ The subpackages follow the data, each reading only from those before it:
 - `commands/`: what users type: the `frise` CLI, the dev server, `new`/`init` and
   `import`.
 
-`errors.py` is the one error family all of them raise.
+`errors.py` is the one error family all of them raise; `heap.py` says when Python's
+cycle collector runs during a build, in this process and in the workers it forks.
 """

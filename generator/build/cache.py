@@ -384,6 +384,7 @@ def save_nodes(project: Path, version: str, store: loader.NodeStore) -> None:
                 continue
             value = found
         data[key] = value
+
     def encode(node: loader.Node | loader.Encoded | loader.Kept) -> object:
         assert node is not loader.KEPT  # read back above in every shard rewritten
         return node if isinstance(node, list) else loader.encode(node)

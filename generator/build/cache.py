@@ -135,19 +135,23 @@ def _read_keys(folder: Path) -> set[str] | None:
 
 def _write_keys(folder: Path, keys: Iterable[str]) -> None:
     """Lists the keys of the shards just written, led by the digest of the list."""
-    text = json.dumps(sorted(keys), ensure_ascii=False, separators=(",", ":")).encode(
-        "utf-8", "surrogatepass")
+    _replace(folder / KEYS, _json_shard(sorted(keys)))
+
+
+def _replace(file: Path, data: bytes) -> None:
+    """Writes `file` whole or not at all: a temporary file, then a rename."""
     try:
-        tmp = folder / f".{KEYS}.{os.getpid()}"
-        tmp.write_bytes(hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii")
-                        + b"\n" + text)
-        tmp.replace(folder / KEYS)
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}")
+        tmp.write_bytes(data)
+        tmp.replace(file)
     except OSError:
         pass  # a read-only project still builds; only the next build is slower
 
 
-def _json_shard(entries: dict[str, object]) -> bytes:
-    """A shard as JSON, led by the digest of the rest (see `_read_shards`)."""
+def _json_shard(entries: object) -> bytes:
+    """A shard (or a list of keys) as JSON, led by the digest of the rest (see
+    `_read_shards`)."""
     text = json.dumps(entries, ensure_ascii=False, sort_keys=True,
                       separators=(",", ":")).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii") + b"\n" + text
@@ -340,15 +344,8 @@ class SearchWords:
 
     def save_index(self, inverted: search.Inverted) -> None:
         """Keeps the index for the next build (see `load_index`)."""
-        data = _json_shard({"ids": inverted.ids, "keys": inverted.keys,
-                            "encoded": inverted.encoded})
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp = self.folder / f".inverted.{os.getpid()}"
-            tmp.write_bytes(data)
-            tmp.replace(self.folder / "inverted")
-        except OSError:
-            pass  # a read-only project still builds; only the next build is slower
+        _replace(self.folder / "inverted", _json_shard(
+            {"ids": inverted.ids, "keys": inverted.keys, "encoded": inverted.encoded}))
 
 
 def _nodes_folder(project: Path, version: str) -> Path:

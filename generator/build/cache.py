@@ -348,6 +348,34 @@ class SearchWords:
             {"ids": inverted.ids, "keys": inverted.keys, "encoded": inverted.encoded}))
 
 
+class Ranking:
+    """The related events of each event as the last build ranked them
+    (`timeline.RankingKept`): one file, led by the digest of its text, holding the digest
+    of what they were ranked from. Only the command line keeps it: `frise serve` keeps
+    the last ranking in memory."""
+
+    def __init__(self, project: Path, version: str) -> None:
+        self.file = project / FOLDER / f"related-{version[:16]}"
+
+    def load(self, digest: str, size: int) -> tuple[tuple[int, ...], ...] | None:
+        try:
+            text = _undigested(self.file.read_bytes())
+            data = json.loads(text) if text is not None else None
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("of") != digest:
+            return None
+        ranking = data.get("ranking")
+        if not (isinstance(ranking, list) and len(ranking) == size and all(
+                isinstance(at, list) and all(type(j) is int and 0 <= j < size for j in at)
+                for at in ranking)):
+            return None
+        return tuple(tuple(at) for at in ranking)
+
+    def save(self, digest: str, ranking: tuple[tuple[int, ...], ...]) -> None:
+        _replace(self.file, _json_shard({"of": digest, "ranking": ranking}))
+
+
 def _nodes_folder(project: Path, version: str) -> Path:
     return project / FOLDER / f"nodes-{version[:16]}"
 

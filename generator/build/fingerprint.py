@@ -83,6 +83,10 @@ class Fingerprints:
         the event itself."""
         return self.shared + self._of(event)
 
+    def content(self, event: Event) -> str:
+        """Names an event by itself alone (its data, nothing the pages share)."""
+        return self._of(event).hex()
+
     def piece(self, event: Event) -> str:
         """Names an event by all its pieces of the exports are made from (`site.pieces`)."""
         return hashlib.blake2b(self.event(event), digest_size=16).hexdigest()

@@ -18,7 +18,7 @@ from typing import Any
 from .. import heap
 from ..content.config import as_folder, base_url_problem, setting_location
 from ..content.loader import NodeStore, RawProject, load_project
-from ..content.model import Timeline
+from ..content.model import Event, Timeline
 from ..content.validate import Checked, markdown_texts, validate
 from ..errors import ContentErrors, FriseError
 from ..site import exports, feeds, markdown, render, search, typography
@@ -36,6 +36,7 @@ from ..site.output import (
 from ..site.pieces import Previous
 from ..site.render import Page, Renderer
 from ..site.theme import Theme, Words, default_theme, load_theme
+from ..site.timeline import RankingKept
 from . import cache, shards, stamp
 from .fingerprint import Digests, Fingerprints, theme_digest
 from .stamp import code_version
@@ -230,13 +231,15 @@ renders faster with the views and cards kept from the last save than on fresh wo
 
 
 def site_plan(timeline: Timeline, theme: Theme, words: Words,
-              kept: search.WordsKept | None = None, inverted: search.Inverted | None = None
-              ) -> list[Page]:
+              kept: search.WordsKept | None = None, inverted: search.Inverted | None = None,
+              key: Callable[[Event], str] | None = None,
+              ranking: RankingKept | None = None) -> list[Page]:
     """Every file of the site: pages, exports and feeds, assets. `kept` keeps the search
-    index's words between builds, `inverted` the index itself in one process."""
+    index's words between builds, `inverted` the index itself in one process, both by
+    `key` (see `search.plugin`); `ranking` the related events between builds."""
     epoch = feeds.source_date_epoch(os.environ)
-    extras = [exports.plugin, feeds.plugin(epoch), search.plugin(kept, inverted)]
-    return render.plan(timeline, extras, words) + [render.assets(theme)]
+    extras = [exports.plugin, feeds.plugin(epoch), search.plugin(kept, inverted, key)]
+    return render.plan(timeline, extras, words, ranking) + [render.assets(theme)]
 
 
 def render_site(timeline: Timeline, theme: Theme, known: dict[str, str] | None = None
@@ -272,11 +275,12 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     conversions the build started while it validated."""
     words = typeset(theme.words(timeline.site.language))
     version = code_version()
-    pages = site_plan(timeline, theme, words, cache.SearchWords(project, version),
-                      memory.inverted if memory else None)
     if digests is None:
         digests = memory.digests if memory else {}
     prints = Fingerprints(timeline, theme, words, digests)
+    pages = site_plan(timeline, theme, words, cache.SearchWords(project, version),
+                      memory.inverted if memory else None, prints.content,
+                      None if memory else cache.Ranking(project, version))
     keys = [prints.page(page) for page in pages]
     digests.clear()
     digests.update(prints.digests)

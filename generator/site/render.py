@@ -13,7 +13,6 @@ from markupsafe import Markup as Html
 
 from ..content.dates import PartialDate, format_date
 from ..content.model import Actor, Event, Tag, Timeline
-from . import overview as ov
 from . import periods as pd
 from . import timeline as tl
 from . import typography, urls
@@ -44,6 +43,7 @@ from .views import (
     EventView,
     by_name,
     citation,
+    counts_layout,
     event_view,
     period_label,
     time_layout,
@@ -121,12 +121,14 @@ Extra = Callable[[Timeline, Words], Iterator[Page]]
 """A plug-in adding generated files (exports, feeds) to the plan."""
 
 
-def plan(timeline: Timeline, extras: Sequence[Extra], words: Words) -> list[Page]:
+def plan(timeline: Timeline, extras: Sequence[Extra], words: Words,
+         ranking: tl.RankingKept | None = None) -> list[Page]:
     """Every page of the site, then the extras' files, as a plan: cheap, pure, no HTML
-    yet. The writer checks that no two of them share a path."""
+    yet. The writer checks that no two of them share a path. `ranking` keeps the
+    related events of each event for the next build (see `timeline.related`)."""
     events = timeline.events
     near = tl.neighbours(events)
-    related = tl.related(events)
+    related = tl.related(events, kept=ranking)
     tag_events = tl.index_by(events, "tags")
     actor_events = tl.index_by(events, "actors")
     split = pd.split(events)
@@ -331,9 +333,8 @@ class Renderer:
         home = {e.id: links.period(p.key, of) for p, held in split for e in held}
         featured = [self.view(self.shown(e)) for e in
                     islice((e for e in events if e.featured), FEATURED_LIMIT)]
-        marks = [self.mark(e) for e in events]
-        layout = time_layout(marks, [], self.words, root, lambda v: f"{home[v.id]}#{v.id}")
-        layout["lanes"] = ov.lanes([ov.Span(v.id, v.event.date, v.event.end) for v in featured])
+        layout = counts_layout(events, featured, self.words, root,
+                               lambda e: f"{home[e.id]}#{e.id}", self.mark)
         periods: list[PeriodEntry] = [
             {"path": links.period(p.key, of), "label": period_label(p, self.words),
              "count": p.size,

@@ -15,7 +15,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -129,8 +129,8 @@ def _event_words(e: Event, markup: MarkdownConverter) -> set[str]:
 
 
 class WordsKept(Protocol):
-    """Where a build keeps each event's words for the next one (`build.cache`), by
-    `words_key`: finding them costs more than the rest of the index."""
+    """Where a build keeps each event's words for the next one (`build.cache`), by the
+    event's key (`index`): finding them costs more than the rest of the index."""
 
     def load(self) -> Mapping[str, str]: ...
 
@@ -144,7 +144,8 @@ class WordsKept(Protocol):
 
 def words_key(e: Event) -> str:
     """Names an event by every text `_event_words` reads of it: equal keys, equal words
-    (the cache's folder names the version of frise and of the libraries)."""
+    (the cache's folder names the version of frise and of the libraries). A build
+    names events by their fingerprint instead, known already (`plugin`)."""
     texts = (e.title, e.summary, e.body, tuple(t.label for t in e.tags),
              tuple((a.name, a.aliases) for a in e.actors))
     return hashlib.blake2b(repr(texts).encode("utf-8", "surrogatepass"),
@@ -153,7 +154,7 @@ def words_key(e: Event) -> str:
 
 @dataclass(slots=True)
 class Inverted:
-    """The last search index made: the events' ids and `words_key`s in timeline order,
+    """The last search index made: the events' ids and keys (see `index`) in timeline order,
     and each word's events as encoded. `frise serve` keeps it in memory, the command
     line in `.frise-cache/` (`WordsKept`). While the events keep their ids and order,
     only the words of the events whose key changed move: each such word's events are
@@ -162,13 +163,6 @@ class Inverted:
     ids: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     encoded: dict[str, str] = field(default_factory=dict)
-    memo: dict[int, tuple[Event, str]] = field(default_factory=dict)
-    """`words_key` of events by the event's id (the event is kept: the id is not
-    reused), for the next build in the same process."""
-
-    def key(self, e: Event) -> str:
-        hit = self.memo.get(id(e))
-        return hit[1] if hit is not None and hit[0] is e else words_key(e)
 
     def vocabulary(self, ids: tuple[str, ...], keys: tuple[str, ...], found: list[str],
                    before: Mapping[str, str]) -> dict[str, str]:
@@ -221,29 +215,28 @@ class Inverted:
 
 
 def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
-          kept: WordsKept | None = None, inverted: Inverted | None = None
-          ) -> dict[str, object]:
+          kept: WordsKept | None = None, inverted: Inverted | None = None,
+          keys: Sequence[str] | None = None) -> dict[str, object]:
     """The index as data: tags, actors, events in timeline order, and the words.
 
-    The words of an event found in `kept` are not looked for again; those of this
-    timeline's events are kept for the next build (and no others). `inverted` is the
-    last index made in this process, to update rather than make again; without one,
-    the index `kept` holds is updated, and kept for the next build."""
+    `keys` name the events, in order, by at least every text their words come from
+    (by default `words_key`). The words of an event found in `kept` under its key are
+    not looked for again; those of this timeline's events are kept for the next build
+    (and no others). `inverted` is the last index made in this process, to update
+    rather than make again; without one, the index `kept` holds is updated, and kept
+    for the next build."""
     tag_at = {t.slug: i for i, t in enumerate(timeline.tags)}
     actor_at = {a.id: i for i, a in enumerate(timeline.actors)}
     known = kept.load() if kept is not None else {}
     stored = inverted is None and kept is not None
     if inverted is None:
         inverted = (kept.load_index() if kept is not None else None) or Inverted()
-    memo: dict[int, tuple[Event, str]] = {}
-    keys: list[str] = []
+    if keys is None:
+        keys = [words_key(e) for e in timeline.events]
     used: dict[str, str] = {}
     every: list[str] = []
     rows = []
-    for e in timeline.events:
-        key = inverted.key(e)
-        memo[id(e)] = (e, key)
-        keys.append(key)
+    for e, key in zip(timeline.events, keys, strict=True):
         found = known.get(key)
         if found is None:
             found = " ".join(sorted(_event_words(e, markup)))
@@ -254,7 +247,6 @@ def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
                      round(year_position(e.date), 3), end,
                      [tag_at[t.slug] for t in e.tags], [actor_at[a.id] for a in e.actors],
                      1 if e.featured else 0])
-    inverted.memo = memo
     vocabulary = inverted.vocabulary(tuple(e.id for e in timeline.events),
                                      tuple(keys), every, known)
     if kept is not None:
@@ -285,17 +277,23 @@ def script(data: dict[str, object]) -> bytes:
     return ("window.friseIndex=" + text.replace("<", "\\u003c") + ";\n").encode("utf-8")
 
 
-def plugin(kept: WordsKept | None = None, inverted: Inverted | None = None
+def plugin(kept: WordsKept | None = None, inverted: Inverted | None = None,
+           key: Callable[[Event], str] | None = None
            ) -> Callable[[Timeline, Words], Iterator[Page]]:
     """The plan's entry for the search index, made from every event (as displayed:
     typeset titles in the results; typography never changes a folded word), with
     the events' words kept in `kept` from one build to the next, and in the same
-    process the index itself in `inverted`."""
+    process the index itself in `inverted`. `key` names an event as planned by at
+    least every text its words come from: the build's fingerprints, known already,
+    where `words_key` (the default) hashes every text again (a seventh of a second at
+    10,000 events)."""
 
     def pages(timeline: Timeline, words_: Words) -> Iterator[Page]:
         def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
+            # named as planned: the events of `shown` are typeset copies
+            keys = [key(e) for e in timeline.events] if key is not None else None
             yield Output(urls.SEARCH_INDEX,
-                         script(index(shown, words_, markup, kept, inverted)))
+                         script(index(shown, words_, markup, kept, inverted, keys)))
 
         yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)
 

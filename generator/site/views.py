@@ -169,6 +169,23 @@ def time_layout(views: list[EventView], years: list[YearView], words: Words, roo
     return {"frise": drawn, "lanes": ov.lanes(spans)}
 
 
+def counts_layout(events: Sequence[Event], featured: list[EventView], words: Words, root: str,
+                  place: Callable[[Event], str], view: Callable[[Event], EventView]
+                  ) -> TimeLayout:
+    """What a list cut into periods draws of time: the frise of its events, more than
+    MAX_MARKS, so counted per bin with only the longest periods labelled; and the lanes
+    of its featured events. Only a period is drawn with its words, so only periods get
+    a `view` (typeset title, dates in words): at 10,000 events a view of each took
+    most of the time of the index page."""
+    assert len(events) > fr.MAX_MARKS, "a frise of fewer events draws each one's name"
+    items = [frise_item(view(e), root, place(e)) if e.end and e.end != e.date
+             else fr.Item(e.id, root + urls.event_path(e.id), place(e),
+                          ov.year_position(e.date), None, "", "", e.featured)
+             for e in events]
+    return {"frise": fr.draw(items, frise_labels(words)),
+            "lanes": ov.lanes([ov.Span(v.id, v.event.date, v.event.end) for v in featured])}
+
+
 class CitationView(TypedDict):
     """One source of an event's page."""
 

@@ -169,3 +169,32 @@ def test_an_event_of_the_model_made_by_hand_has_the_same_view(
     mine = by_id["visit"]
     assert (view.when, str(view.when_html), str(view.summary), view.duration) == (
         mine.when, str(mine.when_html), str(mine.summary), mine.duration)
+
+
+def test_the_frise_of_a_list_cut_into_periods_is_drawn_from_its_periods_views_alone(
+        english: tuple[dict[str, views.EventView], Words]) -> None:
+    """Past MAX_MARKS events the frise counts them per bin and labels only periods: made
+    with views of its periods alone, it is the frise views of every event draw."""
+    _, words = english
+    markup = MarkdownConverter(language="en")
+    events = [Event(f"e{i}", f"Event {i}", parse_date(f"{1900 + i // 3}-{1 + i % 12:02d}"),
+                    "Text.", end=(parse_date(f"{1901 + i // 3}") if i % 9 == 0 else
+                                  parse_date(f"{1900 + i // 3}-{1 + i % 12:02d}")
+                                  if i % 10 == 1 else None),
+                    featured=i % 50 == 0, citations=(Citation(Source(None, "x")),))
+              for i in range(pd.PAGE_LIMIT + 60)]
+    made: list[str] = []
+
+    def view(e: Event) -> views.EventView:
+        made.append(e.id)
+        return views.event_view(e, words, markup)
+
+    featured = [view(e) for e in events if e.featured]
+    made.clear()
+    drawn = views.counts_layout(events, featured, words, "../", lambda e: f"p#{e.id}", view)
+    every = views.time_layout([views.event_view(e, words, markup) for e in events], [],
+                              words, "../", lambda v: f"p#{v.id}")
+    assert drawn["frise"] is not None and drawn["frise"] == every["frise"]
+    assert 'class="bin"' in drawn["frise"].svg and 'class="period"' in drawn["frise"].svg
+    assert drawn["lanes"] == views.time_layout(featured, [], words, "../")["lanes"]
+    assert made == [e.id for e in events if e.end is not None and e.end != e.date]

@@ -23,8 +23,8 @@ from ..content.dates import format_range
 from ..content.model import Event, Timeline
 from . import urls
 from .markdown import MarkdownConverter
-from .output import Output
 from .overview import year_position
+from .pieces import Joined
 from .render import Page
 from .theme import Words
 
@@ -214,19 +214,18 @@ class Inverted:
         return True
 
 
-def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
-          kept: WordsKept | None = None, inverted: Inverted | None = None,
-          keys: Sequence[str] | None = None) -> dict[str, object]:
-    """The index as data: tags, actors, events in timeline order, and the words.
+def vocabulary(timeline: Timeline, markup: MarkdownConverter, kept: WordsKept | None = None,
+               inverted: Inverted | None = None, keys: Sequence[str] | None = None
+               ) -> dict[str, str]:
+    """The index's words: each word, in sorted order, with the events holding it.
 
     `keys` name the events, in order, by at least every text their words come from
     (by default `words_key`). The words of an event found in `kept` under its key are
     not looked for again; those of this timeline's events are kept for the next build
     (and no others). `inverted` is the last index made in this process, to update
     rather than make again; without one, the index `kept` holds is updated, and kept
-    for the next build."""
-    tag_at = {t.slug: i for i, t in enumerate(timeline.tags)}
-    actor_at = {a.id: i for i, a in enumerate(timeline.actors)}
+    for the next build. The events are as planned: typography never changes a folded
+    word."""
     known = kept.load() if kept is not None else {}
     stored = inverted is None and kept is not None
     if inverted is None:
@@ -235,26 +234,31 @@ def index(timeline: Timeline, words_: Words, markup: MarkdownConverter,
         keys = [words_key(e) for e in timeline.events]
     used: dict[str, str] = {}
     every: list[str] = []
-    rows = []
     for e, key in zip(timeline.events, keys, strict=True):
         found = known.get(key)
         if found is None:
             found = " ".join(sorted(_event_words(e, markup)))
         used[key] = found
         every.append(found)
-        end = round(year_position(e.end, end=True), 3) if e.end and e.end != e.date else None
-        rows.append([e.id, e.title, format_range(e.date, e.end, words_.dates),
-                     round(year_position(e.date), 3), end,
-                     [tag_at[t.slug] for t in e.tags], [actor_at[a.id] for a in e.actors],
-                     1 if e.featured else 0])
-    vocabulary = inverted.vocabulary(tuple(e.id for e in timeline.events),
-                                     tuple(keys), every, known)
+    words_ = inverted.vocabulary(tuple(e.id for e in timeline.events), tuple(keys), every,
+                                 known)
     if kept is not None:
         kept.save(used)
         if stored:
             kept.save_index(inverted)
-    return {"tags": [t.slug for t in timeline.tags], "actors": [a.id for a in timeline.actors],
-            "events": rows, "words": vocabulary}
+    return words_
+
+
+def row(e: Event, words_: Words, tag_at: Mapping[str, int], actor_at: Mapping[str, int]
+        ) -> list[object]:
+    """An event as the results show it (its title typeset) and the filters sort it:
+    id, title, dates in words, start and end (fractional years), tags and actors (by
+    their place in the index's lists), featured."""
+    end = round(year_position(e.end, end=True), 3) if e.end and e.end != e.date else None
+    return [e.id, e.title, format_range(e.date, e.end, words_.dates),
+            round(year_position(e.date), 3), end,
+            [tag_at[t.slug] for t in e.tags], [actor_at[a.id] for a in e.actors],
+            1 if e.featured else 0]
 
 
 def _postings(positions: list[int], total: int) -> str:
@@ -271,30 +275,39 @@ def _postings(positions: list[int], total: int) -> str:
     return gaps
 
 
-def script(data: dict[str, object]) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # `</script` cannot end anything here (the file is loaded by src), but keep '<' out anyway
-    return ("window.friseIndex=" + text.replace("<", "\\u003c") + ";\n").encode("utf-8")
+def _script(data: object) -> str:
+    """Compact JSON with no '<': `</script` cannot end anything here (the file is loaded
+    by src), but it is kept out anyway."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def plugin(kept: WordsKept | None = None, inverted: Inverted | None = None,
            key: Callable[[Event], str] | None = None
            ) -> Callable[[Timeline, Words], Iterator[Page]]:
-    """The plan's entry for the search index, made from every event (as displayed:
-    typeset titles in the results; typography never changes a folded word), with
-    the events' words kept in `kept` from one build to the next, and in the same
-    process the index itself in `inverted`. `key` names an event as planned by at
-    least every text its words come from: the build's fingerprints, known already,
-    where `words_key` (the default) hashes every text again (a seventh of a second at
-    10,000 events)."""
+    """The plan's entry for the search index, made from every event, with the events'
+    words kept in `kept` from one build to the next, and in the same process the index
+    itself in `inverted`. `key` names an event as planned by at least every text its
+    words come from: the build's fingerprints, known already, where `words_key` (the
+    default) hashes every text again (a seventh of a second at 10,000 events).
+
+    The file is `window.friseIndex = {tags, actors, events, words}`, joined from one
+    piece per event (`pieces`): a rebuild copies the rows of unchanged events from the
+    current site's copy, so that it typesets no other event's title."""
 
     def pages(timeline: Timeline, words_: Words) -> Iterator[Page]:
-        def make(markup: MarkdownConverter, shown: Timeline) -> Iterator[Output]:
-            # named as planned: the events of `shown` are typeset copies
-            keys = [key(e) for e in timeline.events] if key is not None else None
-            yield Output(urls.SEARCH_INDEX,
-                         script(index(shown, words_, markup, kept, inverted, keys)))
+        def joined(markup: MarkdownConverter, planned: Timeline) -> Joined:
+            keys = [key(e) for e in planned.events] if key is not None else None
+            found = vocabulary(planned, markup, kept, inverted, keys)
+            tags = [t.slug for t in planned.tags]
+            actors = [a.id for a in planned.actors]
+            tag_at = {slug: i for i, slug in enumerate(tags)}
+            actor_at = {id_: i for i, id_ in enumerate(actors)}
+            return Joined(
+                f'window.friseIndex={{"tags":{_script(tags)},"actors":{_script(actors)},'
+                '"events":[', planned.events,
+                lambda e: _script(row(e, words_, tag_at, actor_at)), ",",
+                f'],"words":{_script(found)}}};\n')
 
-        yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), make)
+        yield Page((urls.SEARCH_INDEX,), "", (timeline.events,), joined=joined)
 
     return pages

@@ -347,7 +347,20 @@ def test_a_rebuild_makes_only_the_edited_events_pieces_of_the_exports(
     assert tree(built / "site") == clean_build(built, tmp_path)
 
 
-@pytest.mark.parametrize("name", ["events.json", "timeline.json", "events.csv"])
+def test_a_rebuild_makes_only_the_edited_events_row_of_the_search_index(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search index holds every event: after one edit, the other events' rows are
+    copied from the current site's copy, their titles not typeset again."""
+    made = _events_passed_to(monkeypatch, search, "row")
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=1)
+    assert made == ["event-007"]
+    assert b'"event-007","Seven"' in (built / "site/assets/search-index.js").read_bytes()
+    assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["events.json", "timeline.json", "events.csv",
+                                  "assets/search-index.js"])
 def test_an_export_changed_by_hand_gives_none_of_its_pieces(
         built: Path, tmp_path: Path, name: str) -> None:
     """Pieces are copied only from the file frise wrote: one edited by hand (same

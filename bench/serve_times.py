@@ -5,9 +5,10 @@ its debounce: the rebuilds as serve runs them, in one process with serve's memor
 
 Builds the project once into a folder of its cache (the site is left alone), then
 edits the title of the event in the middle of the timeline `--saves` times, timing
-each rebuild, with `serve.tidy` after each as serve runs it (`--no-tidy` leaves the
-cycle collector alone, to compare), the time the collector spent in the rebuild, and
-the time of the tidy that follows (while the editor reads the page).
+each rebuild up to the moment serve publishes it, then `Memory.settle` and `serve.tidy`
+after each as serve runs them once the page is served (`--no-tidy` leaves the cycle
+collector alone, to compare), the time the collector spent in the rebuild, and the
+time of the settle and the tidy that follow (while the editor reads the page).
 The event file is restored at the end. Prints each save, then the median.
 """
 
@@ -50,6 +51,7 @@ def main() -> None:
 
     memory = pipeline.Memory()
     pipeline.build(project, output=output, memory=memory)
+    memory.settle()
     if not args.no_tidy:
         tidy()
     gc.callbacks.append(timed)
@@ -68,11 +70,13 @@ def main() -> None:
             collected = collecting[0]
             times.append(seconds)
             stages = ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items())
-            after = ""
+            start = time.perf_counter()
+            memory.settle()
+            after = f"; then settle {time.perf_counter() - start:.2f} s"
             if not args.no_tidy:
                 start = time.perf_counter()
                 tidy()
-                after = f"; then tidy {time.perf_counter() - start:.2f} s"
+                after += f", tidy {time.perf_counter() - start:.2f} s"
             print(f"save {i + 1}: {seconds:.2f} s ({stages}; collector {collected:.2f} s, "
                   f"{report.rendered} rendered{after})")
     finally:

@@ -58,6 +58,7 @@ class Fingerprints:
         """The digest of each event object digested, by its id: the events are kept
         alive in `digests`, so no other object can have that id while this lives."""
         self._known = known or {}
+        self._pieces: dict[int, str] = {}
         self.digests: Digests = {}
 
     def _of(self, item: object) -> bytes:
@@ -88,8 +89,14 @@ class Fingerprints:
         return self._of(event).hex()
 
     def piece(self, event: Event) -> str:
-        """Names an event by all its pieces of the exports are made from (`site.pieces`)."""
-        return hashlib.blake2b(self.event(event), digest_size=16).hexdigest()
+        """Names an event by all its pieces of the exports are made from (`site.pieces`):
+        asked for each event by each joined file, so kept by the event's id (the event
+        is kept alive in `digests`)."""
+        found = self._pieces.get(id(event))
+        if found is None:
+            found = hashlib.blake2b(self.event(event), digest_size=16).hexdigest()
+            self._pieces[id(event)] = found
+        return found
 
     def page(self, page: Page) -> str:
         """The fingerprint of one entry of the plan."""

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from .. import heap
 from ..content.config import as_folder, base_url_problem, setting_location
 from ..content.loader import NodeStore, RawProject, load_project
@@ -99,19 +101,30 @@ class Memory:
     """The manifest the last build wrote, not read back while it is on disk as written."""
     inverted: search.Inverted = field(default_factory=search.Inverted)
     """The search index of the last build that made it in this process."""
+    pending: list[Callable[[], None]] = field(default_factory=list)
+    """What the last build left to do once its site is swapped in (`settle`)."""
+
+    def settle(self) -> None:
+        """Does what the last build left for after its site was swapped in: recording
+        the site's manifest in `.frise-cache/`, and sorting out what to keep for the next
+        build (a tenth of a second at 10,000 events). Serve calls it once the page is
+        served, while the editor reads; every build calls it first."""
+        while self.pending:
+            self.pending.pop(0)()
 
 
 def check(project: Path, drafts: bool = False, base_url: str | None = None,
           store: NodeStore | None = None, memory: Memory | None = None,
           checked: Checked | None = None,
-          loaded: Callable[[RawProject], object] = lambda raw: None
-          ) -> tuple[Timeline, Theme, Report]:
+          loaded: Callable[[RawProject], object] = lambda raw: None,
+          compiled: jinja2.BytecodeCache | None = None) -> tuple[Timeline, Theme, Report]:
     """Loads and validates the whole project; raises ContentErrors listing every problem.
 
     Writes nothing. Files whose bytes are in `store` (by default, the cache the last build
     left) are not parsed again, nor the events in `checked` (serve's memory's, else the
     one given) read again; the checks across files always run whole, since one file's
-    change can break another's references. `loaded` is called once the files are read.
+    change can break another's references. `loaded` is called once the files are read;
+    `compiled` keeps the theme's templates compiled for a build (see `load_theme`).
     """
     report = Report()
     clock = _Clock(report, None)
@@ -120,7 +133,7 @@ def check(project: Path, drafts: bool = False, base_url: str | None = None,
     loaded(raw)
     report.parsed = store.parsed
     clock.lap("load")
-    theme = load_theme(project)
+    theme = load_theme(project, compiled)
     if memory is not None:  # serve: the theme of the last build, its templates compiled
         digest = theme_digest(theme)
         if memory.theme is not None and memory.theme[0] == digest:
@@ -168,6 +181,8 @@ def _build(project: Path, drafts: bool, base_url: str | None,
            progress: Callable[[str], None] | None, output: Path | None,
            workers: int | None, memory: Memory | None, inputs: stamp.Inputs | None
            ) -> Report:
+    if memory:
+        memory.settle()
     theme_folder = default_theme()
     before = None
     if not memory and not output:  # taken before anything is read: see stamp.py
@@ -190,7 +205,8 @@ def _build(project: Path, drafts: bool, base_url: str | None,
     try:
         try:
             timeline, theme, report = check(project, drafts, base_url, store, memory,
-                                            checked, loaded)
+                                            checked, loaded,
+                                            cache.compiled_templates(project, version))
         finally:  # serve keeps what was parsed even when the content has errors
             if memory:
                 memory.nodes = store.next_build()
@@ -320,14 +336,21 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     root = os.path.join(output, "")  # the files taken are as found; the others are new
     files = {path: identity for path in (*paths, MARKER)
              if (identity := taken[path] if path in taken else file_stat(root + path))}
-    cache.save_manifest(project, output, version, {
-        path: (key, files[path]) for page, key in zip(pages, keys, strict=True)
-        for path in page.paths if path in files}, spans, memory.manifest if memory else None)
-    if memory:  # the fragments of events that are gone or changed are dropped
-        current = {prints.event(e) for e in timeline.events}
-        memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
-    if todo:
-        _keep_markdown(project, markup, render.timeline_texts(timeline), unchecked, memory)
+
+    def record() -> None:
+        cache.save_manifest(project, output, version, {
+            path: (key, files[path]) for page, key in zip(pages, keys, strict=True)
+            for path in page.paths if path in files}, spans, memory.manifest if memory else None)
+        if memory:  # the fragments of events that are gone or changed are dropped
+            current = {prints.event(e) for e in timeline.events}
+            memory.fragments = {k: v for k, v in renderer.memo.items() if k[1] in current}
+        if todo:
+            _keep_markdown(project, markup, render.timeline_texts(timeline), unchecked, memory)
+
+    if memory:  # once the page is served (`Memory.settle`)
+        memory.pending.append(record)
+    else:
+        record()
     return count, count - len(kept), files
 
 

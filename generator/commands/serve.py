@@ -40,9 +40,9 @@ DEBOUNCE = 0.15
 """Seconds of quiet after a change before rebuilding: an editor's save is several events."""
 LONG_POLL = 20.0
 TIDY_AFTER = 1.0
-"""Seconds after a build before `tidy`, which holds the interpreter for half a second at
-10,000 events: the browser's reload (the page, its styles and scripts) is served first.
-A save in the meantime is built at once, and tidied after."""
+"""Seconds after a build before `Memory.settle` and `tidy`, which hold the interpreter for
+half a second at 10,000 events: the browser's reload (the page, its styles and scripts)
+is served first. A save in the meantime is built at once, and tidied after."""
 PREFIX = "/__frise__/"
 IGNORED = ("*~", ".*.swp", ".*.swx", ".*.swo", ".#*", "#*#", "4913", ".DS_Store")
 """Editor leftovers (backups, Vim swap and its write test `4913`, Emacs locks): no rebuild."""
@@ -326,20 +326,25 @@ class DevServer:
         self._dirty.set()
 
     def _rebuild_loop(self) -> None:
-        while not self._stop.is_set():
-            if not self._dirty.wait(0.5):
-                continue
-            while time.monotonic() - self._last_change < self.debounce:
-                time.sleep(self.debounce / 3)
-            self._dirty.clear()
-            if not self._stop.is_set():
-                self.rebuild()
-                if not self._dirty.wait(self.tidy_after) and not self._stop.is_set():
-                    tidy()
+        try:
+            while not self._stop.is_set():
+                if not self._dirty.wait(0.5):
+                    continue
+                while time.monotonic() - self._last_change < self.debounce:
+                    time.sleep(self.debounce / 3)
+                self._dirty.clear()
+                if not self._stop.is_set():
+                    self.rebuild()
+                    if not self._dirty.wait(self.tidy_after) and not self._stop.is_set():
+                        self.memory.settle()
+                        tidy()
+        finally:  # the manifest on disk, for the command line's next build
+            self.memory.settle()
 
     def start(self) -> None:
         """Builds once, then serves and watches in background threads."""
         self.rebuild()
+        self.memory.settle()
         tidy()
         for name in self.watched:
             self.observer.schedule(_Watch(self.changed), str(self.project / name), recursive=True)

@@ -86,8 +86,9 @@ class Theme:
         return dict(sorted(found.items()))
 
 
-def load_theme(project: Path) -> Theme:
-    """The theme for a project: its own `templates/` over the built-in one."""
+def load_theme(project: Path, compiled: jinja2.BytecodeCache | None = None) -> Theme:
+    """The theme for a project: its own `templates/` over the built-in one; `compiled`
+    keeps the templates as compiled from one build to the next."""
     default = default_theme()
     folders = [default]
     own = project / "templates"
@@ -106,6 +107,7 @@ def load_theme(project: Path) -> Theme:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # a theme is loaded afresh for each build: no need to stat templates
+        bytecode_cache=compiled,
     )
     env.filters["publishers"] = publishers
     return Theme(env, tuple(folders))

@@ -354,3 +354,22 @@ def test_the_page_a_save_rebuilt_is_served_before_the_heap_is_tidied(
         started = time.monotonic()
         server.stop()
     assert time.monotonic() - started < 3, "stop waited for the tidy's delay"
+
+
+def test_the_command_line_takes_the_site_serve_left(project) -> None:
+    """Serve records its site's manifest once the page is served, and at the latest when
+    it stops: a `frise build` afterwards takes every file from it."""
+    from generator.build import pipeline
+
+    root = project({"content/events/e1.yaml": EVENT.format(title="First", date="2001"),
+                    "content/events/e2.yaml": EVENT.format(title="Second", date="2002")},
+                   site=SITE)
+    server = DevServer(root, port=0, debounce=0.05, long_poll=1.0, tidy_after=60.0)
+    server.start()
+    try:
+        client = Client(server.port)
+        atomic_write(root / "content/events/e1.yaml", EVENT.format(title="Saved", date="2001"))
+        wait_for(lambda: "Saved" in client.page("/events/e1/"), "the save to be served")
+    finally:
+        server.stop()
+    assert pipeline.build(root).rendered == 0

@@ -135,6 +135,8 @@ class EventContext(TypedDict):
     kind: Literal["event"]
     ev: EventView
     event: Event
+    summary_text: str
+    """The summary as plain text, for the page's description (made once per page)."""
     body: Html
     notes: list[Note]
     citations: list[CitationView]

@@ -81,15 +81,18 @@ class LinkedData:
         })
         return inline_json(data)
 
-    def event(self, view: EventView, root: str) -> Html:
-        """An `Article` about a historical `Event`, citing the sources it was drawn from."""
+    def event(self, view: EventView, root: str, description: str | None = None) -> Html:
+        """An `Article` about a historical `Event`, citing the sources it was drawn from;
+        `description` is its summary as plain text, when the page has it already."""
         e = view.event
         page = self.url(view.path, root)
+        if description is None:
+            description = view.summary.striptags()
         places = [_actor(a) for a in e.actors if a.kind in ("place", "country")]
         about = _drop_none({
             "@type": "Event",
             "name": e.title,
-            "description": view.summary.striptags(),
+            "description": description,
             "startDate": iso(e.date),
             "endDate": iso(e.end),
             "location": places,
@@ -98,7 +101,7 @@ class LinkedData:
             "@context": "https://schema.org",
             "@type": "Article",
             "headline": e.title,
-            "description": view.summary.striptags(),
+            "description": description,
             "url": page,
             "inLanguage": self.site.language,
             "isPartOf": _drop_none({"@type": "WebSite", "name": self.site.title,

@@ -34,7 +34,7 @@ from .contexts import (
     YearSpan,
 )
 from .linked_data import LinkedData
-from .markdown import MarkdownConverter, at_root, trusted
+from .markdown import ROOT, MarkdownConverter, at_root, trusted
 from .output import Output
 from .pieces import Joined, Previous, join
 from .theme import Theme, Words, template_error
@@ -52,11 +52,15 @@ from .views import (
 
 
 class _Fragments:
-    """HTML shared by many pages, rendered once per link depth (`url.root`) and reused.
+    """HTML shared by many pages, rendered once and reused.
 
     The same card appears on the index and on several tag and actor pages, and the same
     footer on every page: rendering them once keeps the build linear in the events.
+    Their links lead from `markdown.ROOT`, which each page replaces with its own way
+    back to the site's root as it is written (`at_root`), as for converted Markdown.
     """
+
+    LINKS = urls.Links(ROOT)
 
     def __init__(self, env: jinja2.Environment, t: dict[str, str],
                  memo: dict[tuple[object, ...], Any], key: Callable[[Event], object]) -> None:
@@ -68,24 +72,25 @@ class _Fragments:
         self.key = key
         self.macros: Any = None
         """The theme's macros module, loaded at the first card."""
-        self.footers: dict[str, Html] = {}
+        self.footer: Html | None = None
 
     def article(self, ev: EventView, url: urls.Links) -> Html:
-        key = ("card", self.key(ev.event), url.root)
+        """The card's article, its links from ROOT (`url` is the page's: unused)."""
+        key = ("card", self.key(ev.event))
         html: Html | None = self.memo.get(key)
         if html is None:
             if self.macros is None:
                 self.macros = self.env.get_template("_macros.html").module
-            html = self.memo[key] = self.macros.card_article(ev, url, self.t)
+            html = self.memo[key] = self.macros.card_article(ev, self.LINKS, self.t)
         return html
 
     def browse(self, url: urls.Links) -> Html:
-        html = self.footers.get(url.root)
-        if html is None:
+        """The footer, its links from ROOT (`url` is the page's: unused)."""
+        if self.footer is None:
             assert self.context is not None
-            html = self.footers[url.root] = trusted(self.env.get_template(
-                "_browse.html").render(**self.context, root=url.root, url=url))
-        return html
+            self.footer = trusted(self.env.get_template("_browse.html").render(
+                **self.context, root=ROOT, url=self.LINKS))
+        return self.footer
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,9 +355,11 @@ class Renderer:
     def _event(self, e: Event, prev: Event | None, nxt: Event | None,
                related: tuple[Event, ...], back: str = urls.INDEX) -> EventContext:
         md = self.markup
+        view = self.view(e)
         return {
             "kind": "event",
-            "ev": self.view(e), "event": e,
+            "ev": view, "event": e,
+            "summary_text": view.summary.striptags(),
             "body": trusted(md.block(e.body)),
             "notes": [{"kind": n.kind, "heading": self.words.note_heading(n.kind),
                        "html": trusted(md.block(n.text))} for n in e.notes],

@@ -52,6 +52,16 @@ class EventView:
         return self.event.id
 
     @property
+    def tag_slugs(self) -> str:
+        """The event's tags for the filters (`data-tags`), separated by spaces."""
+        return " ".join([t.slug for t in self.event.tags])
+
+    @property
+    def actor_ids(self) -> str:
+        """The event's actors for the filters (`data-actors`), separated by spaces."""
+        return " ".join([a.id for a in self.event.actors])
+
+    @property
     def when_html(self) -> Html:
         """`when` inside `<time datetime>`, or a `data-edtf` span where HTML cannot say
         it: made when shown, since only cards and event pages show it."""

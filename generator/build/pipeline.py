@@ -103,6 +103,9 @@ class Memory:
     """The search index of the last build that made it in this process."""
     pending: list[Callable[[], None]] = field(default_factory=list)
     """What the last build left to do once its site is swapped in (`settle`)."""
+    site: tuple[Path, dict[str, Stat]] | None = None
+    """The output folder the last good build left, and the identity of each of its files
+    (for `output.ready_spare`)."""
 
     def settle(self) -> None:
         """Does what the last build left for after its site was swapped in: recording
@@ -308,6 +311,8 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     if not todo:
         check_output_folder(project, output)
         if holds_exactly(output, paths):
+            if memory:
+                memory.site = (output, kept)
             return len(paths), 0, None  # the current site is already this build's
     markup, unchecked = _converter(project, timeline, todo, memory, early)
     previous = _previous(todo, old, old_spans, output)
@@ -348,6 +353,7 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
             _keep_markdown(project, markup, render.timeline_texts(timeline), unchecked, memory)
 
     if memory:  # once the page is served (`Memory.settle`)
+        memory.site = (output, files)
         memory.pending.append(record)
     else:
         record()

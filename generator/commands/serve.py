@@ -34,6 +34,7 @@ from watchdog.observers import Observer
 from ..build import cache
 from ..build import pipeline as builder
 from ..errors import ContentErrors, FriseError, count
+from ..site.output import ready_spare
 
 HOST = "127.0.0.1"
 DEBOUNCE = 0.15
@@ -327,6 +328,7 @@ class DevServer:
 
     def _rebuild_loop(self) -> None:
         try:
+            self._ready_spare()
             while not self._stop.is_set():
                 if not self._dirty.wait(0.5):
                     continue
@@ -338,8 +340,19 @@ class DevServer:
                     if not self._dirty.wait(self.tidy_after) and not self._stop.is_set():
                         self.memory.settle()
                         tidy()
+                        self._ready_spare()
         finally:  # the manifest on disk, for the command line's next build
             self.memory.settle()
+
+    def _ready_spare(self) -> None:
+        """While no save waits: the next build's folder made ready (`output.ready_spare`),
+        so that the first save after a full render, or after serve starts, links only
+        what it changed (at 10,000 events, a first save 8 s after the page was opened
+        took 2.5 to 2.7 s without, 1.4 s with, against 1.1 s for the saves after it)."""
+        if self.memory.site is not None:
+            folder, files = self.memory.site
+            ready_spare(self.project, folder, files,
+                        lambda: self._dirty.is_set() or self._stop.is_set())
 
     def start(self) -> None:
         """Builds once, then serves and watches in background threads."""

@@ -24,7 +24,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -293,6 +293,31 @@ def _set_aside(old: Path, spare: Path, trash: Path) -> None:
         old.rename(spare)
     except OSError:
         remove_later(old, trash)
+
+
+def ready_spare(project: Path, output: Path, files: Mapping[str, Stat],
+                stop: Callable[[], bool]) -> bool:
+    """Brings the spare folder (the next build's, see `write_tree`) in line with the
+    current site, whose files are `files` with their identities: pruned to them, each a
+    hard link to the current site's file. Serve does it while it waits for a save, so
+    that the next rebuild links only what the save changed, not every file a full
+    render (or a build before serve started) left stale in the spare. Stops as soon as
+    `stop()` is true; what is done stays done, since a build takes a spare's file only
+    while it is the current site's (`Tree.take`). Returns whether it finished."""
+    spare = _spare_folder(project, output)
+    if spare.is_symlink() or not (spare / MARKER).is_file():
+        return False
+    tree = Tree(spare, output, recycled=True)
+    try:
+        tree.prune(files)
+        for path, identity in files.items():
+            if stop():
+                return False
+            if path != MARKER:  # the spare's own stays, replaced only by `_mark`
+                tree.take(path, identity)
+    except (OSError, FriseError):
+        return False  # the next build prunes and links what it needs
+    return True
 
 
 def write_tree(project: Path, output: Path, paths: Iterable[str],

@@ -816,3 +816,24 @@ def test_compiled_templates_under_another_signature_are_never_loaded(
     build(built, workers=1)
     assert "event.html" in compiled and "base.html" in compiled
     assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+@pytest.mark.parametrize("stop_after", [0, 7, None])
+def test_a_spare_folder_made_ready_in_part_or_whole_gives_a_clean_build(
+        built: Path, tmp_path: Path, stop_after: int | None) -> None:
+    """Serve links the current site into the spare folder while it waits for a save
+    (`output.ready_spare`); stopped at any point, the next build's bytes are a clean
+    build's."""
+    _edit(built, "content/site.yaml", lambda s: s.replace("Incremental", "Renamed"))
+    memory = Memory()
+    build(built, workers=1, memory=memory)
+    memory.settle()
+    assert memory.site is not None
+    folder, files = memory.site
+    asked = iter(range(10**6))
+    done = output.ready_spare(built, folder, files, lambda: stop_after is not None
+                              and next(asked) >= stop_after)
+    assert done == (stop_after is None)
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(built, workers=1, memory=memory)
+    assert tree(built / "site") == clean_build(built, tmp_path)

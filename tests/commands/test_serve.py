@@ -373,3 +373,45 @@ def test_the_command_line_takes_the_site_serve_left(project) -> None:
     finally:
         server.stop()
     assert pipeline.build(root).rendered == 0
+
+
+def test_while_no_save_waits_the_next_builds_folder_is_made_ready(
+        project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a full render the spare folder (the next build's) still holds the site
+    before it: serve links the current site's files into it while it waits for a save,
+    so that the save then writes what it changed and links nothing."""
+    from generator.build import pipeline
+    from generator.site import output
+
+    root = project({f"content/events/e{i}.yaml": EVENT.format(title=f"Event {i}",
+                                                              date=f"200{i}")
+                    for i in range(5)}, site=SITE)
+    pipeline.build(root)
+    (root / "content/site.yaml").write_text(SITE.replace("Served", "Renamed"),
+                                            encoding="utf-8")
+    pipeline.build(root)  # every page changed: the spare holds none of the site's files
+    (spare,) = (root / output.SPARE).iterdir()
+    site = root / "site"
+
+    def ready() -> bool:
+        return all((spare / rel).is_file()
+                   and (spare / rel).stat().st_ino == (site / rel).stat().st_ino
+                   for rel in (p.relative_to(site) for p in site.rglob("*")
+                               if p.is_file() and p.name != output.MARKER))
+
+    assert not ready()
+    linked: list[str] = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda src, dst, **kw: linked.append(str(dst))
+                        or real_link(src, dst, **kw))
+    server = DevServer(root, port=0, debounce=0.05, long_poll=1.0, tidy_after=0.05)
+    server.start()
+    try:
+        wait_for(ready, "the spare folder to hold the current site's files")
+        linked.clear()
+        atomic_write(root / "content/events/e1.yaml", EVENT.format(title="Saved", date="2001"))
+        client = Client(server.port)
+        wait_for(lambda: "Saved" in client.page("/events/e1/"), "the save to be served")
+        assert linked == []
+    finally:
+        server.stop()

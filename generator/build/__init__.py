@@ -6,9 +6,10 @@
   keeps from one save to the next.
 - `fingerprint`: a digest of everything a page is made from, so a rebuild equals a
   clean build by construction.
-- `cache`: `.frise-cache/`: parsed files, converted Markdown, the search index's
-  words and the manifest of the last site (with where the exports' pieces lie), each
-  ignored when damaged, foreign or old.
+- `cache`: `.frise-cache/`: parsed files, validated events, compiled templates,
+  converted Markdown, the search index's words, the related events and the manifest
+  of the last site (with where the exports' pieces lie), each ignored when damaged,
+  foreign or old.
 - `shards`: the pages to render, spread over worker processes; the bytes never depend
   on how many there are.
 """

@@ -1,6 +1,7 @@
 """What `.frise-cache/` keeps between builds, so that rebuilds redo only what changed:
-parsed files, converted Markdown, the search index's words, and the manifest of the
-pages of the current site (with where the pieces of its exports lie).
+parsed files, validated events and compiled templates (both signed), converted
+Markdown, the search index's words, the related events, and the manifest of the pages
+of the current site (with where the pieces of its exports lie).
 
 The Markdown cache's name carries the versions and settings of the converter, so a new
 Markdown or sanitiser starts a fresh cache; the others carry frise's code version.
@@ -307,7 +308,7 @@ def forget_manifest(project: Path, output: Path) -> None:
 
 
 class SearchWords:
-    """Each event's words for the search index, by `search.words_key` (`search.WordsKept`).
+    """Each event's words for the search index, by each event's key (`search.WordsKept`).
 
     Kept by the process that renders the index, which may be a worker: the words are
     named by what they are made from, so saving them never harms, even in a build that

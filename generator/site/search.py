@@ -130,7 +130,7 @@ def _event_words(e: Event, markup: MarkdownConverter) -> set[str]:
 
 class WordsKept(Protocol):
     """Where a build keeps each event's words for the next one (`build.cache`), by the
-    event's key (`index`): finding them costs more than the rest of the index."""
+    event's key (`vocabulary`): finding them costs more than the rest of the index."""
 
     def load(self) -> Mapping[str, str]: ...
 
@@ -154,7 +154,7 @@ def words_key(e: Event) -> str:
 
 @dataclass(slots=True)
 class Inverted:
-    """The last search index made: the events' ids and keys (see `index`) in timeline order,
+    """The last search index made: the events' ids and keys (see `vocabulary`) in order,
     and each word's events as encoded. `frise serve` keeps it in memory, the command
     line in `.frise-cache/` (`WordsKept`). While the events keep their ids and order,
     only the words of the events whose key changed move: each such word's events are
@@ -240,13 +240,13 @@ def vocabulary(timeline: Timeline, markup: MarkdownConverter, kept: WordsKept | 
             found = " ".join(sorted(_event_words(e, markup)))
         used[key] = found
         every.append(found)
-    words_ = inverted.vocabulary(tuple(e.id for e in timeline.events), tuple(keys), every,
-                                 known)
+    postings = inverted.vocabulary(tuple(e.id for e in timeline.events), tuple(keys), every,
+                                   known)
     if kept is not None:
         kept.save(used)
         if stored:
             kept.save_index(inverted)
-    return words_
+    return postings
 
 
 def row(e: Event, words_: Words, tag_at: Mapping[str, int], actor_at: Mapping[str, int]

@@ -141,15 +141,17 @@ def _write_keys(folder: Path, keys: Iterable[str]) -> None:
     _replace(folder / KEYS, _json_shard(sorted(keys)))
 
 
-def _replace(file: Path, data: bytes) -> None:
-    """Writes `file` whole or not at all: a temporary file, then a rename."""
+def _replace(file: Path, data: bytes) -> bool:
+    """Writes `file` whole or not at all: a temporary file, then a rename. False when it
+    cannot: a read-only project still builds; only the next build is slower."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         tmp = file.with_name(f".{file.name}.{os.getpid()}")
         tmp.write_bytes(data)
         tmp.replace(file)
     except OSError:
-        pass  # a read-only project still builds; only the next build is slower
+        return False
+    return True
 
 
 def _json_shard(entries: object) -> bytes:
@@ -178,23 +180,27 @@ def _write_shards(folder: Path, data: Mapping[str, T], before: set[str],
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        for stale in folder.parent.glob(f"{folder.name.split('-')[0]}-*"):
-            if stale == folder:
-                continue
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
-            else:
-                stale.unlink()
+        _drop_others(folder)
         for shard, entries in sorted(groups.items()):
             file = folder / f"{shard:02d}.{suffix}"
             if not entries:
                 file.unlink(missing_ok=True)
-                continue
-            tmp = folder / f".{shard:02d}.{suffix}.{os.getpid()}"
-            tmp.write_bytes(dump(entries))
-            tmp.replace(file)
+            elif not _replace(file, dump(entries)):
+                return
     except OSError:
         pass  # a read-only project still builds; only the next build is slower
+
+
+def _drop_others(kept: Path) -> None:
+    """Removes the caches beside `kept` of the same kind (`<kind>-<version>`) but of
+    other versions or settings: left by an earlier frise, they would never be read."""
+    for stale in kept.parent.glob(f"{kept.name.split('-')[0]}-*"):
+        if stale == kept:
+            continue
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink()
 
 
 def _markup_folder(project: Path) -> Path:
@@ -287,15 +293,14 @@ def save_manifest(project: Path, output: Path, version: str,
     try:
         file.parent.mkdir(exist_ok=True)
         (file.parent / ".gitignore").write_text("*\n", encoding="utf-8")
-        tmp = file.with_name(f".{file.name}.{os.getpid()}")
-        tmp.write_text(json.dumps({
+    except OSError:
+        return  # a read-only project still builds; only the next build is slower
+    if not _replace(file, json.dumps({
             "format": MANIFEST_FORMAT, "version": version,
             "pages": {path: [fp, *identity] for path, (fp, identity) in sorted(pages.items())},
             "spans": kept,
-        }, separators=(",", ":")), encoding="utf-8")
-        tmp.replace(file)
-    except OSError:
-        return  # a read-only project still builds; only the next build is slower
+    }, separators=(",", ":")).encode("utf-8")):
+        return
     if written is not None:
         written.file, written.version = file, version
         written.identity, written.manifest = file_stat(file), (pages, kept)
@@ -376,7 +381,9 @@ class Ranking:
         return tuple(tuple(at) for at in ranking)
 
     def save(self, digest: str, ranking: tuple[tuple[int, ...], ...]) -> None:
-        _replace(self.file, _json_shard({"of": digest, "ranking": ranking}))
+        if _replace(self.file, _json_shard({"of": digest, "ranking": ranking})):
+            with contextlib.suppress(OSError):
+                _drop_others(self.file)
 
 
 def _nodes_folder(project: Path, version: str) -> Path:
@@ -493,6 +500,7 @@ class _Compiled(jinja2.BytecodeCache):
     def __init__(self, folder: Path, key: bytes) -> None:
         self.folder = folder
         self.key = key
+        self.written = False
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -503,7 +511,11 @@ class _Compiled(jinja2.BytecodeCache):
             bucket.bytecode_from_string(payload)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        _replace(self.folder / bucket.key, _signed(self.key, bucket.bytecode_to_string()))
+        if (_replace(self.folder / bucket.key, _signed(self.key, bucket.bytecode_to_string()))
+                and not self.written):
+            self.written = True
+            with contextlib.suppress(OSError):
+                _drop_others(self.folder)
 
 
 def compiled_templates(project: Path, version: str) -> jinja2.BytecodeCache | None:

@@ -829,3 +829,19 @@ def test_a_spare_folder_made_ready_in_part_or_whole_gives_a_clean_build(
     _edit(built, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
     build(built, workers=1, memory=memory)
     assert tree(built / "site") == clean_build(built, tmp_path)
+
+
+def test_the_ranking_and_templates_of_another_version_go_when_new_ones_are_kept(
+        built: Path) -> None:
+    """Kept under frise's version, those of an earlier version would never be read."""
+    old_ranking = built / cache.FOLDER / "related-0123456789abcdef"
+    old_templates = built / cache.FOLDER / "templates-0123456789abcdef"
+    old_ranking.write_bytes(b"old")
+    old_templates.mkdir()
+    (old_templates / "t").write_bytes(b"old")
+    _edit(built, "content/events/event-007.yaml", lambda s: s.replace("[t3]", "[t0]"))
+    _override_template(built)
+    build(built, workers=1)
+    assert not old_ranking.exists() and not old_templates.exists()
+    assert len(list((built / cache.FOLDER).glob("related-*"))) == 1
+    assert len(list((built / cache.FOLDER).glob("templates-*"))) == 1

@@ -17,12 +17,14 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build.pipeline import build, check
 from generator.content.dates import PartialDate
 from generator.site import exports
 from generator.site.markdown import MarkdownConverter
-from generator.site.pieces import join
+from generator.site.pieces import Joined, Previous, join
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_EN = REPO / "tests" / "fixtures" / "good-en"
@@ -279,3 +281,40 @@ def test_json_in_pieces_is_the_json_of_the_whole(head: dict[str, object],
     assert [data[a:b] for _, a, b in spans] == [
         json.dumps(i, ensure_ascii=False, separators=(",", ":")).replace(
             "frise-root:/", "").encode("utf-8") for i in items]
+
+
+_PIECES = st.lists(st.tuples(st.sampled_from("abcdefgh"), st.text("xyé,", max_size=3)),
+                   max_size=8, unique_by=lambda p: p[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=_PIECES, after=_PIECES, separator=st.sampled_from(["", ",", ",\n"]))
+def test_a_rebuild_joins_the_bytes_of_a_clean_join(tmp_path_factory: pytest.TempPathFactory,
+                                                   before: list[tuple[str, str]],
+                                                   after: list[tuple[str, str]],
+                                                   separator: str) -> None:
+    """A joined file remade from the last one (pieces kept, changed, gone, added, moved,
+    copied in runs) is byte for byte the file joined afresh, and says where each piece
+    lies; only the pieces the last file lacks are made."""
+    def joined(pieces: list[tuple[str, str]]) -> tuple[Joined, list[SimpleNamespace]]:
+        events = [SimpleNamespace(id=name, text=text) for name, text in pieces]
+        return Joined("[", events, lambda e: f"<{e.text}>", separator, "]"), events  # type: ignore[arg-type]
+
+    def key(e: SimpleNamespace) -> str:
+        return f"{e.id}={e.text}"
+
+    file = tmp_path_factory.mktemp("joined") / "events.json"
+    old, old_spans = join(joined(before)[0], key, lambda e: e)  # type: ignore[arg-type]
+    file.write_bytes(old)
+    made: list[str] = []
+
+    def show(e: SimpleNamespace) -> SimpleNamespace:
+        made.append(key(e))
+        return e
+
+    whole, events = joined(after)
+    data, spans = join(whole, key, show, Previous(file, {k: (a, b) for k, a, b in old_spans}))  # type: ignore[arg-type]
+    assert data == join(whole, key, lambda e: e)[0]  # type: ignore[arg-type]
+    assert [data[a:b].decode() for _, a, b in spans] == [f"<{e.text}>" for e in events]
+    assert [k for k, _, _ in spans] == [key(e) for e in events]
+    assert made == [key(e) for e in events if key(e) not in {k for k, _, _ in old_spans}]

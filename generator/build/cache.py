@@ -390,23 +390,45 @@ def _nodes_folder(project: Path, version: str) -> Path:
     return project / FOLDER / f"nodes-{version[:16]}"
 
 
+IDENTITIES = "identities"
+"""The file of a nodes cache holding the identity and digest of each file last read."""
+
+
 def load_nodes(project: Path, version: str) -> loader.NodeStore:
     """The files parsed by the last build, to parse only those that changed since: each
     shard is read when a file of it is first needed (`_Lazy`), or all of them at once
-    when there is no list of their keys."""
+    when there is no list of their keys. With them, the identity of each file the last
+    build read, and the digest of its bytes, so that an unchanged file is not read."""
     folder = _nodes_folder(project, version)
     keys = _read_keys(folder)
+    identities = _read_identities(folder)
     if keys is None:
         return loader.NodeStore({k: v for k, v in _read_shards(folder).items()
-                                 if isinstance(v, list)}, in_process=False)
-    return loader.NodeStore(_Lazy(folder, keys), in_process=False)
+                                 if isinstance(v, list)}, identities)
+    return loader.NodeStore(_Lazy(folder, keys), identities)
+
+
+def _read_identities(folder: Path) -> dict[str, tuple[loader.Identity, str]]:
+    """What `save_nodes` kept of `NodeStore.identified`; an entry of any other shape (a
+    damaged or foreign file) is left out, and that file read."""
+    found = _read_shard(folder / IDENTITIES)
+    identities: dict[str, tuple[loader.Identity, str]] = {}
+    for path, entry in found.items():
+        if (isinstance(entry, list) and len(entry) == 6
+                and all(type(n) is int for n in entry[:5]) and type(entry[5]) is str):
+            identities[path] = ((entry[0], entry[1], entry[2], entry[3], entry[4]), entry[5])
+    return identities
 
 
 def save_nodes(project: Path, version: str, store: loader.NodeStore) -> None:
     """Keeps the nodes of this build's files, rewriting only the shards that changed,
-    then the list of their keys. The nodes of settled files (`loader.KEPT`) are read
-    back from their shards only where a shard is rewritten; one that cannot be is left
-    out, and parsed again the day it is needed."""
+    then the list of their keys, and the identities of the files read. The nodes of
+    settled files (`loader.KEPT`) are read back from their shards only where a shard is
+    rewritten; one that cannot be is left out, and parsed again the day it is needed."""
+    folder = _nodes_folder(project, version)
+    if store.identified != store.identities:
+        _replace(folder / IDENTITIES, _json_shard(
+            {path: [*identity, digest] for path, (identity, digest) in store.identified.items()}))
     used = store.used
     dirty = {_shard(k) for k in used.keys() ^ store.read}
     if not dirty:
@@ -424,7 +446,6 @@ def save_nodes(project: Path, version: str, store: loader.NodeStore) -> None:
         assert node is not loader.KEPT  # read back above in every shard rewritten
         return node if isinstance(node, list) else loader.encode(node)
 
-    folder = _nodes_folder(project, version)
     _write_shards(folder, data, store.read, encode)
     _write_keys(folder, data)
 

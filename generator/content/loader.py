@@ -381,24 +381,22 @@ def event_key(refers: str, path: str, digest: str) -> str:
 
 def load_file(file: str | Path, display: str, store: NodeStore | None = None,
               refers: str | None = None) -> Node | Settled | None:
-    """One YAML file's nodes; taken from `store` when the same bytes were parsed before
-    (in `frise serve`, without reading them when the file is as it was: see `settled`).
-    For an event file (`refers`, see `RawProject.refers`) that an earlier build
-    validated, `Settled`."""
+    """One YAML file's nodes; taken from `store` when the same bytes were parsed before,
+    without reading them when the file's identity is the one a build recorded with
+    their digest (`NodeStore.identities`). For an event file (`refers`, see
+    `RawProject.refers`) that an earlier build validated, `Settled`."""
     if store is None:
         return parse_yaml(decode(read_bytes(file, display), display), display)
-    identity = _identity(file) if store.in_process else None  # before reading it
+    identity = _identity(file)  # before reading it
     known = store.identities.get(display)
-    if known is not None and known[0] == identity:
-        node = store.get(display, known[1])
-        if node is not None:
-            store.identified[display] = known
-            store.digests[display] = known[1]
-            return node
-    data = read_bytes(file, display)
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    data = None
+    if known is not None and known[0] == identity and store.holds(display, known[1]):
+        digest = known[1]
+    else:
+        data = read_bytes(file, display)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     store.digests[display] = digest
-    if identity is not None and settled(identity):
+    if identity is not None and (data is None or settled(identity)):
         store.identified[display] = (identity, digest)
     if refers is not None:
         done = store.settle(display, digest, event_key(refers, display, digest))
@@ -406,6 +404,10 @@ def load_file(file: str | Path, display: str, store: NodeStore | None = None,
             return done
     node = store.get(display, digest)
     if node is None:
+        if data is None:  # the nodes its identity named are lost (a damaged cache)
+            data = read_bytes(file, display)
+            digest = store.digests[display] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            store.identified.pop(display, None)
         node = parse_yaml(decode(data, display), display)
         if node is not None:
             store.put(display, digest, node)
@@ -462,6 +464,9 @@ def stray_files(content: Path, rel: Callable[[Path], str],
                  f"{', '.join(f'{f}/' for f in CONTENT_FOLDERS)}; move it"))
     folder = content / "events"
     for item in events:
+        suffix = os.path.splitext(item.name)[1]
+        if suffix in (".yaml", ".yml") and not item.is_dir(follow_symlinks=False):
+            continue  # an event file: no Path made for each of thousands
         entry = folder / item.name
         suffix = entry.suffix
         if item.is_dir(follow_symlinks=False):
@@ -591,7 +596,7 @@ class NodeStore:
     """
 
     def __init__(self, encoded: AbcMapping[str, Encoded] | None = None,
-                 in_process: bool = True) -> None:
+                 identities: dict[str, tuple[Identity, str]] | None = None) -> None:
         self._nodes: dict[str, Node] = {}
         self._encoded = encoded or {}
         """Encoded nodes by `path\0digest`: the command line's may read each of its
@@ -600,14 +605,12 @@ class NodeStore:
         """The keys the store started with (to rewrite only what changed)."""
         self.used: dict[str, Node | Encoded | Kept] = {}
         """The entries this build asked for or added, to keep for the next."""
-        self.identities: dict[str, tuple[Identity, str]] = {}
-        """In the same process only: the digest of the bytes of each file whose identity
-        is settled, by path. A file with that identity is not read again."""
+        self.identities: dict[str, tuple[Identity, str]] = identities or {}
+        """The digest of the bytes of each file whose identity was settled when a build
+        read it, by path (kept in memory by serve, in `.frise-cache/` by the command
+        line). A file with that identity is not read again, as Git trusts its index."""
         self.identified: dict[str, tuple[Identity, str]] = {}
         """The identities this build found, for the next."""
-        self.in_process = in_process
-        """Whether the next build runs in this process (serve), where identities serve;
-        the command line's store, read from `.frise-cache/`, takes no `stat` for them."""
         self.digests: dict[str, str] = {}
         """The digest of the bytes of each file this build read, by its path as shown."""
         self.validated: frozenset[str] = frozenset()
@@ -623,6 +626,12 @@ class NodeStore:
             return None
         self.used[entry] = KEPT
         return Settled(key, path)
+
+    def holds(self, path: str, digest: str) -> bool:
+        """Whether the nodes of these bytes of the file are here (or should be: a
+        damaged cache may lack what it names, which `get` finds)."""
+        key = f"{path}\0{digest}"
+        return key in self._nodes or key in self._encoded
 
     def get(self, path: str, digest: str) -> Node | None:
         key = f"{path}\0{digest}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import pickle
 import shutil
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ import pytest
 from generator.build import cache, fingerprint, shards
 from generator.build.pipeline import Memory, Report, build
 from generator.build.stamp import code_version
-from generator.content import validate
+from generator.content import loader, validate
 from generator.content.model import Event
 from generator.errors import ContentErrors
 from generator.site import exports, markdown, output, search, timeline
@@ -515,6 +516,68 @@ def _events_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 KEPT = {"serve": Memory, "command line": lambda: None}
 """Where the events validation read are kept: serve's memory, or `.frise-cache/`."""
+
+
+def _files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The content files whose bytes are read from now on (event files and the others)."""
+    read: list[str] = []
+    real = loader.read_bytes
+
+    def counted(file: str | Path, display: str) -> bytes:
+        read.append(display)
+        return real(file, display)
+
+    monkeypatch.setattr(loader, "read_bytes", counted)
+    return read
+
+
+@pytest.mark.parametrize("kept", KEPT.values(), ids=KEPT.keys())
+def test_a_rebuild_reads_only_the_files_whose_identity_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: Callable[[], Memory | None]
+        ) -> None:
+    """A file whose inode, size and times are those recorded with the digest of its
+    bytes is not read again (as Git trusts its index); one edited in place to the same
+    size, its modification time put back, is read: its change time moved."""
+    monkeypatch.setattr(loader, "SETTLED_NS", -10**12)  # files this young count as settled
+    root = write_project(tmp_path / "project")
+    memory = kept()
+    build(root, workers=1, memory=memory)
+    read = _files_read(monkeypatch)
+    file = root / "content/events/event-007.yaml"
+    before = file.stat()
+    _edit(root, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven 7"))
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert file.stat().st_size == before.st_size
+    build(root, workers=1, memory=memory)
+    assert [p for p in read if p.endswith(".yaml")] == ["content/events/event-007.yaml"]
+    assert b"Seven 7" in (root / "site/events/event-007/index.html").read_bytes()
+    assert tree(root / "site") == clean_build(root, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["not json", "entries of another shape"])
+def test_a_damaged_record_of_identities_is_ignored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """Identities that cannot be read, or whose entries are not an identity and a
+    digest, are left out: those files are read."""
+    monkeypatch.setattr(loader, "SETTLED_NS", -10**12)
+    root = write_project(tmp_path / "project")
+    build(root, workers=1)
+    (file,) = (root / cache.FOLDER).glob(f"nodes-*/{cache.IDENTITIES}")
+    if damage == "not json":
+        file.write_text("{", encoding="utf-8")
+    else:
+        text = json.dumps({p: [1, "x"] for p in json.loads(
+            file.read_bytes().partition(b"\n")[2])}).encode()
+        file.write_bytes(hashlib.blake2b(text, digest_size=16).hexdigest().encode()
+                         + b"\n" + text)
+    read = _files_read(monkeypatch)
+    _edit(root, "content/events/event-007.yaml", lambda s: s.replace("Event 7", "Seven"))
+    build(root, workers=1)
+    assert len([p for p in read if p.endswith(".yaml")]) == EVENTS + 4
+    assert tree(root / "site") == clean_build(root, tmp_path)
+    read.clear()
+    build(root, workers=1)  # recorded again
+    assert [p for p in read if p.endswith(".yaml")] == []
 
 
 @pytest.mark.parametrize("kept", KEPT.values(), ids=KEPT.keys())

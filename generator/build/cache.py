@@ -162,6 +162,60 @@ def _json_shard(entries: object) -> bytes:
     return hashlib.blake2b(text, digest_size=16).hexdigest().encode("ascii") + b"\n" + text
 
 
+TEXTS = "texts"
+"""The suffix of the shards of a cache of texts by text (converted Markdown, search
+words): `_texts_shard`."""
+
+
+def _texts_shard(entries: Mapping[str, object]) -> bytes:
+    """Texts by text as one run of their characters, led by the digest of the rest and
+    by the length of each key and value: read back by slicing one decoded string, with
+    no escapes to undo (JSON escapes the quotes of every converted text)."""
+    texts = [t for key, value in entries.items() if isinstance(value, str)
+             for t in (key, value)]
+    rest = (json.dumps([len(t) for t in texts], separators=(",", ":")).encode("ascii")
+            + b"\n" + "".join(texts).encode("utf-8", "surrogatepass"))
+    return hashlib.blake2b(rest, digest_size=16).hexdigest().encode("ascii") + b"\n" + rest
+
+
+def _read_texts(file: Path) -> dict[str, str]:
+    """The entries of one `_texts_shard`; nothing when it cannot be read or is damaged."""
+    try:
+        data = file.read_bytes()
+        digest = data.index(b"\n")
+        head = data.index(b"\n", digest + 1)
+        view = memoryview(data)  # no copy of the megabytes of text on the way
+        if data[:digest] != hashlib.blake2b(view[digest + 1:], digest_size=16).hexdigest().encode():
+            return {}  # damaged, or not written by frise
+        lengths = json.loads(view[digest + 1:head].tobytes())
+        text = str(view[head + 1:], "utf-8", "surrogatepass")
+    except (OSError, ValueError):
+        return {}
+    if (not isinstance(lengths, list) or len(lengths) % 2
+            or not all(type(n) is int and n >= 0 for n in lengths) or sum(lengths) != len(text)):
+        return {}
+    found: dict[str, str] = {}
+    at = 0
+    for i in range(0, len(lengths), 2):
+        middle = at + lengths[i]
+        end = middle + lengths[i + 1]
+        found[text[at:middle]] = text[middle:end]
+        at = end
+    return found
+
+
+def _read_texts_shards(folder: Path) -> dict[str, str]:
+    """Every entry of a sharded cache of texts."""
+    data: dict[str, str] = {}
+    try:
+        files = sorted(folder.glob(f"*.{TEXTS}"))
+    except OSError:
+        return data
+    for file in files:
+        data.update(_read_texts(file))
+    return data
+
+
 def _write_shards(folder: Path, data: Mapping[str, T], before: set[str],
                   encode: Callable[[T], object] = lambda value: value,
                   dump: Callable[[dict[str, object]], bytes] = _json_shard,
@@ -205,7 +259,7 @@ def _drop_others(kept: Path) -> None:
 
 def _markup_folder(project: Path) -> Path:
     settings = json.dumps([
-        markdown.__version__, getattr(nh3, "__version__", ""), sorted(markup.TAGS),
+        TEXTS, markdown.__version__, getattr(nh3, "__version__", ""), sorted(markup.TAGS),
         sorted((k, sorted(v)) for k, v in markup.ATTRIBUTES.items()), sorted(markup.SCHEMES),
     ])
     return project / FOLDER / f"markup-{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
@@ -214,14 +268,13 @@ def _markup_folder(project: Path) -> Path:
 def load(project: Path) -> dict[str, str]:
     """The cached conversions, not yet sanitised: `MarkdownConverter` sanitises each again when it
     is first used, since the files are outside frise's control."""
-    return {k: v for k, v in _read_shards(_markup_folder(project)).items()
-            if isinstance(v, str)}
+    return _read_texts_shards(_markup_folder(project))
 
 
 def save(project: Path, known: dict[str, str], before: set[str]) -> None:
     """Keeps this build's conversions (and no others, so the cache never outgrows the
     content); `before` are the texts `load` found."""
-    _write_shards(_markup_folder(project), known, before)
+    _write_shards(_markup_folder(project), known, before, dump=_texts_shard, suffix=TEXTS)
 
 
 def _manifest_file(project: Path, output: Path) -> Path:
@@ -324,12 +377,12 @@ class SearchWords:
         self.read: set[str] = set()
 
     def load(self) -> dict[str, str]:
-        found = _read_shards(self.folder)
+        found = _read_texts_shards(self.folder)
         self.read = set(found)
-        return {k: v for k, v in found.items() if isinstance(v, str)}
+        return found
 
     def save(self, words: Mapping[str, str]) -> None:
-        _write_shards(self.folder, words, self.read)
+        _write_shards(self.folder, words, self.read, dump=_texts_shard, suffix=TEXTS)
 
     def load_index(self) -> search.Inverted | None:
         """The search index the last build kept, while the file is whole and of the

@@ -29,10 +29,12 @@ EVENTS = {f"content/events/e{i}.yaml": f"title: Event {i}\ndate: 20{i:02d}\nsumm
 
 def shard_files(root: Path, prefix: str) -> list[Path]:
     (folder,) = (root / cache.FOLDER).glob(f"{prefix}-*")
-    return sorted(folder.glob("*.json"))
+    return sorted(folder.glob(f"*.{cache.TEXTS}" if prefix == "markup" else "*.json"))
 
 
 def entries(file: Path) -> dict[str, object]:
+    if file.suffix == f".{cache.TEXTS}":
+        return dict(cache._read_texts(file))
     data: dict[str, object] = json.loads(file.read_bytes().partition(b"\n")[2])
     return data
 
@@ -63,26 +65,33 @@ def test_a_damaged_shard_is_skipped_whole_and_the_others_kept(tmp_path: Path) ->
     assert len(files) > 10, "the entries are spread over many small files"
     damaged = files[0]
     lost = entries(damaged)
+    assert lost
     data = damaged.read_bytes()
-    damaged.write_bytes(data.replace(b"<em>", b"<EM>", 1))  # one byte changed, JSON valid
-    assert cache.load(tmp_path) == {k: v for k, v in KNOWN.items() if k not in lost}
-    for text in (b"", b"\x00\xff not even text", data[: len(data) // 2]):
+    for text in (data.replace(b"<em>", b"<EM>", 1),  # one byte changed, lengths right
+                 b"", b"\x00\xff not even text", data[: len(data) // 2]):
         damaged.write_bytes(text)
         assert cache.load(tmp_path) == {k: v for k, v in KNOWN.items() if k not in lost}
+
+
+def _texts_file(lengths: object, text: str) -> bytes:
+    """A shard of texts with the right digest, whatever its lengths say."""
+    rest = json.dumps(lengths).encode() + b"\n" + text.encode()
+    return hashlib.blake2b(rest, digest_size=16).hexdigest().encode() + b"\n" + rest
 
 
 def test_a_shard_not_written_by_frise_is_ignored(tmp_path: Path) -> None:
     cache.save(tmp_path, KNOWN, set())
     files = shard_files(tmp_path, "markup")
-    files[0].write_text(json.dumps({"Text *0* « cité »": "<script>x</script>"}),
-                        encoding="utf-8")  # well-formed JSON, without frise's digest
-    found = cache.load(tmp_path)
-    assert "<script>x</script>" not in found.values()
-    # right digest, but a value of another type: dropped, not passed on
-    text = json.dumps({"a text": ["not", "html"]}).encode()
-    files[1].write_bytes(hashlib.blake2b(text, digest_size=16).hexdigest().encode()
-                         + b"\n" + text)
-    assert "a text" not in cache.load(tmp_path)
+    key = "a text"
+    files[0].write_text(f'[{len(key)},18]\n{key}<script>x</script>', encoding="utf-8")
+    found = cache.load(tmp_path)  # well formed, without frise's digest
+    assert key not in found
+    # the right digest, but lengths that do not add up, or are not lengths: dropped
+    for lengths in ([len(key), 99], [len(key)], [len(key), -1, 0, 19], {"a": 1}, [1.5, 17.5]):
+        files[1].write_bytes(_texts_file(lengths, key + "<script>x</script>"))
+        assert key not in cache.load(tmp_path)
+    files[1].write_bytes(_texts_file([len(key), 18], key + "<script>x</script>"))
+    assert cache.load(tmp_path)[key] == "<script>x</script>"  # as read: sanitised on use
 
 
 def test_a_cache_of_other_settings_is_not_read_and_goes_at_the_next_save(

@@ -173,7 +173,9 @@ def _ym(k: int) -> tuple[int, int]:
     return year, month + 1
 
 
-def _longest(periods: Sequence[Item]) -> list[Item]:
+def longest(periods: Sequence[Item]) -> list[Item]:
+    """The periods drawn as bars: the MAX_BARS longest, by their dates alone (a list
+    that labels only these need make no label for the others)."""
     if len(periods) <= MAX_BARS:
         return list(periods)
     kept = sorted(periods, key=lambda i: (-((i.end or i.start) - i.start), i.start, i.key))
@@ -198,7 +200,7 @@ def draw(items: Sequence[Item], labels: Labels,
     marks = len(items) <= MAX_MARKS
     top = 22 if marks else 50
     axis = top + 4
-    bars = _longest([i for i in items if i.end is not None])
+    bars = longest([i for i in items if i.end is not None])
     placed = _bar_lanes(bars, x)
     lane_lines: dict[int, int] = {}
     for lane, _, tip, lines in placed.values():

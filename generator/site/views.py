@@ -184,14 +184,16 @@ def counts_layout(events: Sequence[Event], featured: list[EventView], words: Wor
                   ) -> TimeLayout:
     """What a list cut into periods draws of time: the frise of its events, more than
     MAX_MARKS, so counted per bin with only the longest periods labelled; and the lanes
-    of its featured events. Only a period is drawn with its words, so only periods get
-    a `view` (typeset title, dates in words): at 10,000 events a view of each took
-    most of the time of the index page."""
+    of its featured events. Only a period drawn as a bar is drawn with its words, so only
+    those get a `view` (typeset title, dates in words): at 10,000 events a view of each
+    event took most of the time of the index page, and one of each period still half."""
     assert len(events) > fr.MAX_MARKS, "a frise of fewer events draws each one's name"
-    items = [frise_item(view(e), root, place(e)) if e.end and e.end != e.date
-             else fr.Item(e.id, root + urls.event_path(e.id), place(e),
-                          ov.year_position(e.date), None, "", "", e.featured)
-             for e in events]
+    items = [fr.Item(e.id, root + urls.event_path(e.id), place(e), ov.year_position(e.date),
+                     ov.year_position(e.end, end=True) if e.end and e.end != e.date else None,
+                     "", "", e.featured) for e in events]
+    bars = {item.key for item in fr.longest([i for i in items if i.end is not None])}
+    items = [frise_item(view(e), root, item.place) if item.key in bars else item
+             for e, item in zip(events, items, strict=True)]
     return {"frise": fr.draw(items, frise_labels(words)),
             "lanes": ov.lanes([ov.Span(v.id, v.event.date, v.event.end) for v in featured])}
 

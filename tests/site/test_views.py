@@ -3,6 +3,7 @@ them, made from a small project read by the real loader and validator."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from generator.build.pipeline import check, typeset
 from generator.content.dates import parse_date
 from generator.content.model import Actor, Citation, Event, Source, Timeline
+from generator.site import frise as fr
 from generator.site import periods as pd
 from generator.site import views
 from generator.site.markdown import MarkdownConverter
@@ -173,12 +175,12 @@ def test_an_event_of_the_model_made_by_hand_has_the_same_view(
 
 def test_the_frise_of_a_list_cut_into_periods_is_drawn_from_its_periods_views_alone(
         english: tuple[dict[str, views.EventView], Words]) -> None:
-    """Past MAX_MARKS events the frise counts them per bin and labels only periods: made
-    with views of its periods alone, it is the frise views of every event draw."""
+    """Past MAX_MARKS events the frise counts them per bin and labels only the longest
+    periods: made with views of those alone, it is the frise views of every event draw."""
     _, words = english
     markup = MarkdownConverter(language="en")
     events = [Event(f"e{i}", f"Event {i}", parse_date(f"{1900 + i // 3}-{1 + i % 12:02d}"),
-                    "Text.", end=(parse_date(f"{1901 + i // 3}") if i % 9 == 0 else
+                    "Text.", end=(parse_date(f"{1901 + i // 3}") if i % 6 == 0 else
                                   parse_date(f"{1900 + i // 3}-{1 + i % 12:02d}")
                                   if i % 10 == 1 else None),
                     featured=i % 50 == 0, citations=(Citation(Source(None, "x")),))
@@ -197,4 +199,7 @@ def test_the_frise_of_a_list_cut_into_periods_is_drawn_from_its_periods_views_al
     assert drawn["frise"] is not None and drawn["frise"] == every["frise"]
     assert 'class="bin"' in drawn["frise"].svg and 'class="period"' in drawn["frise"].svg
     assert drawn["lanes"] == views.time_layout(featured, [], words, "../")["lanes"]
-    assert made == [e.id for e in events if e.end is not None and e.end != e.date]
+    periods = [e for e in events if e.end is not None and e.end != e.date]
+    bars = re.findall(r'class="span" data-event="([^"]+)"', drawn["frise"].svg)
+    assert len(bars) == fr.MAX_BARS < len(periods)
+    assert sorted(made) == sorted(bars)  # a view for each period labelled, and no other

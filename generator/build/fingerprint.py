@@ -64,10 +64,7 @@ class Fingerprints:
     def _of(self, item: object) -> bytes:
         if type(item) is tuple:  # lists of events, mostly: one lookup each
             objects = self._objects
-            try:  # every item digested already: no Python call per item
-                return b"(" + b"".join(map(objects.__getitem__, map(id, item))) + b")"
-            except KeyError:
-                return b"(" + b"".join([objects.get(id(x)) or self._of(x) for x in item]) + b")"
+            return b"(" + b"".join([objects.get(id(x)) or self._of(x) for x in item]) + b")"
         if isinstance(item, Event):
             found = self._events.get(item.id)
             if found is None:

@@ -464,9 +464,8 @@ def stray_files(content: Path, rel: Callable[[Path], str],
                  f"{', '.join(f'{f}/' for f in CONTENT_FOLDERS)}; move it"))
     folder = content / "events"
     for item in events:
-        suffix = os.path.splitext(item.name)[1]
-        if suffix in (".yaml", ".yml") and not item.is_dir(follow_symlinks=False):
-            continue  # an event file: no Path made for each of thousands
+        if item.name.endswith((".yaml", ".yml")) and not item.is_dir(follow_symlinks=False):
+            continue  # an event file (no leftover starts with a dot): no Path for each
         entry = folder / item.name
         suffix = entry.suffix
         if item.is_dir(follow_symlinks=False):

@@ -75,15 +75,16 @@ def _read_shard(file: Path) -> dict[str, object]:
     return shard if isinstance(shard, dict) else {}
 
 
-def _read_shards(folder: Path) -> dict[str, object]:
-    """Every entry of a sharded cache."""
-    data: dict[str, object] = {}
+def _read_shards(folder: Path, read: Callable[[Path], dict[str, T]], suffix: str
+                 ) -> dict[str, T]:
+    """Every entry of a sharded cache, each shard read by `read`."""
+    data: dict[str, T] = {}
     try:
-        files = sorted(folder.glob("*.json"))
+        files = sorted(folder.glob(f"*.{suffix}"))
     except OSError:
         return data
     for file in files:
-        data.update(_read_shard(file))
+        data.update(read(file))
     return data
 
 
@@ -204,18 +205,6 @@ def _read_texts(file: Path) -> dict[str, str]:
     return found
 
 
-def _read_texts_shards(folder: Path) -> dict[str, str]:
-    """Every entry of a sharded cache of texts."""
-    data: dict[str, str] = {}
-    try:
-        files = sorted(folder.glob(f"*.{TEXTS}"))
-    except OSError:
-        return data
-    for file in files:
-        data.update(_read_texts(file))
-    return data
-
-
 def _write_shards(folder: Path, data: Mapping[str, T], before: set[str],
                   encode: Callable[[T], object] = lambda value: value,
                   dump: Callable[[dict[str, object]], bytes] = _json_shard,
@@ -268,7 +257,7 @@ def _markup_folder(project: Path) -> Path:
 def load(project: Path) -> dict[str, str]:
     """The cached conversions, not yet sanitised: `MarkdownConverter` sanitises each again when it
     is first used, since the files are outside frise's control."""
-    return _read_texts_shards(_markup_folder(project))
+    return _read_shards(_markup_folder(project), _read_texts, TEXTS)
 
 
 def save(project: Path, known: dict[str, str], before: set[str]) -> None:
@@ -377,7 +366,7 @@ class SearchWords:
         self.read: set[str] = set()
 
     def load(self) -> dict[str, str]:
-        found = _read_texts_shards(self.folder)
+        found = _read_shards(self.folder, _read_texts, TEXTS)
         self.read = set(found)
         return found
 
@@ -456,7 +445,7 @@ def load_nodes(project: Path, version: str) -> loader.NodeStore:
     keys = _read_keys(folder)
     identities = _read_identities(folder)
     if keys is None:
-        return loader.NodeStore({k: v for k, v in _read_shards(folder).items()
+        return loader.NodeStore({k: v for k, v in _read_shards(folder, _read_shard, "json").items()
                                  if isinstance(v, list)}, identities)
     return loader.NodeStore(_Lazy(folder, keys), identities)
 

@@ -25,12 +25,7 @@ import yaml
 
 from .. import heap
 from ..errors import Collector, ContentErrors, FriseError, SourceLocation
-from .yaml_errors import explain
-
-try:  # libyaml's C parser is ten times faster; fall back to pure Python without it.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from .yaml_errors import LOADER, explain
 
 MAX_FILE_BYTES = 1_000_000
 """Largest YAML or source-text file read, checked before parsing (a guard against bombs)."""
@@ -297,7 +292,7 @@ def parse_yaml(text: str, path: str) -> Node | None:
     Raises ContentErrors with every located problem of the file.
     """
     _check_characters(text, path)
-    events = iter(yaml.parse(text, Loader=_Loader))
+    events = iter(yaml.parse(text, Loader=LOADER))
     builder = _Builder(path, events)
     root: Node | None = None
     try:

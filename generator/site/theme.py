@@ -16,13 +16,9 @@ import jinja2
 import yaml
 
 from ..content.dates import DateWords
+from ..content.yaml_errors import LOADER
 from ..errors import FriseError, SourceLocation, shown_path
 from .timeline import publishers
-
-try:  # libyaml's C parser reads the interface words of each build ten times faster
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 DEFAULT_PREFIX = "!default"
 
@@ -66,7 +62,7 @@ class Theme:
             for name in (base, language):
                 file = folder / "i18n" / f"{name}.yaml"
                 if file.is_file():
-                    data = yaml.load(file.read_text(encoding="utf-8"), _Loader) or {}
+                    data = yaml.load(file.read_text(encoding="utf-8"), LOADER) or {}  # noqa: S506 - a safe loader
                     merged.update({str(k): str(v) for k, v in data.items()})
         if not merged:
             raise FriseError(f"no interface words for language '{language}'")

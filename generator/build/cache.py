@@ -359,19 +359,27 @@ class SearchWords:
 
     Kept by the process that renders the index, which may be a worker: the words are
     named by what they are made from, so saving them never harms, even in a build that
-    fails later."""
+    fails later. One instance serves all of `frise serve`'s builds: it reads the words
+    from disk once, then holds what its last save wrote (words the index was made in a
+    worker are missing from it, and found again: never wrong, since each is named by
+    what it is made from)."""
 
     def __init__(self, project: Path, version: str) -> None:
         self.folder = project / FOLDER / f"words-{version[:16]}"
         self.read: set[str] = set()
+        self.held: dict[str, str] | None = None
+        """The words as last read or saved by this instance."""
 
     def load(self) -> dict[str, str]:
-        found = _read_shards(self.folder, _read_texts, TEXTS)
-        self.read = set(found)
-        return found
+        if self.held is None:
+            self.held = _read_shards(self.folder, _read_texts, TEXTS)
+            self.read = set(self.held)
+        return self.held
 
     def save(self, words: Mapping[str, str]) -> None:
         _write_shards(self.folder, words, self.read, dump=_texts_shard, suffix=TEXTS)
+        self.held = dict(words)
+        self.read = set(words)
 
     def load_index(self) -> search.Inverted | None:
         """The search index the last build kept, while the file is whole and of the

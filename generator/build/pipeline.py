@@ -101,6 +101,8 @@ class Memory:
     """The manifest the last build wrote, not read back while it is on disk as written."""
     inverted: search.Inverted = field(default_factory=search.Inverted)
     """The search index of the last build that made it in this process."""
+    search_words: cache.SearchWords | None = None
+    """The events' words for the search index, read from `.frise-cache/` once."""
     pending: list[Callable[[], None]] = field(default_factory=list)
     """What the last build left to do once its site is swapped in (`settle`)."""
     site: tuple[Path, dict[str, Stat]] | None = None
@@ -297,7 +299,10 @@ def write(project: Path, output: Path, timeline: Timeline, theme: Theme, workers
     if digests is None:
         digests = memory.digests if memory else {}
     prints = Fingerprints(timeline, theme, words, digests)
-    pages = site_plan(timeline, theme, words, cache.SearchWords(project, version),
+    if memory and memory.search_words is None:
+        memory.search_words = cache.SearchWords(project, version)
+    pages = site_plan(timeline, theme, words,
+                      memory.search_words if memory else cache.SearchWords(project, version),
                       memory.inverted if memory else None, prints.content,
                       None if memory else cache.Ranking(project, version))
     keys = [prints.page(page) for page in pages]

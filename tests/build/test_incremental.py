@@ -784,6 +784,38 @@ def test_the_words_of_events_are_found_by_their_fingerprints(
     assert tree(root / "site") == clean_build(root, tmp_path)
 
 
+def test_serve_reads_the_search_words_from_disk_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serve holds the events' words between saves: the words a command-line build kept
+    in `.frise-cache/words-*` are read by serve's first save only, and each save looks
+    for the edited event's words alone."""
+    root = write_project(tmp_path / "project")
+    build(root, workers=1)
+    read: list[str] = []
+    real = cache._read_texts
+
+    def counted(file: Path) -> dict[str, str]:
+        if file.parent.name.startswith("words-"):
+            read.append(file.name)
+        return real(file)
+
+    monkeypatch.setattr(cache, "_read_texts", counted)
+    memory = Memory()
+    build(root, workers=1, memory=memory)  # the site as it stands: nothing rendered
+    looked = _events_passed_to(monkeypatch, search, "_event_words")
+    after: list[int] = []
+    for i, old, new in ((7, "Event 7", "Seven"), (7, "Seven", "Sept"), (9, "Event 9", "Nine")):
+        _edit(root, f"content/events/event-{i:03d}.yaml",
+              lambda s, old=old, new=new: s.replace(old, new))
+        build(root, workers=1, memory=memory)
+        after.append(len(read))
+    assert after[0] > 0 and after == [after[0]] * 3, "read by the first save only"
+    assert looked == ["event-007", "event-007", "event-009"]
+    index = (root / "site/assets/search-index.js").read_bytes()
+    assert b'"sept"' in index and b'"nine"' in index and b'"seven"' not in index
+    assert tree(root / "site") == clean_build(root, tmp_path)
+
+
 def _ranked(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Each time the related events are ranked (not taken as kept) from now on."""
     ranked: list[object] = []

@@ -280,6 +280,20 @@ def _nodes(root: Path) -> dict[str, object]:
     return found
 
 
+def _shards_read(monkeypatch: pytest.MonkeyPatch, reader: str, kind: str) -> list[str]:
+    """The shards of the caches named `kind*` that `cache.<reader>` reads from now on."""
+    read: list[str] = []
+    real = getattr(cache, reader)
+
+    def counted(file: Path) -> Any:
+        if file.parent.name.startswith(kind):
+            read.append(file.name)
+        return real(file)
+
+    monkeypatch.setattr(cache, reader, counted)
+    return read
+
+
 def test_a_rebuild_reads_the_parsed_files_it_needs_and_keeps_the_others(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """After one edit, the cache of parsed files is read one shard at a time, as its
@@ -288,15 +302,7 @@ def test_a_rebuild_reads_the_parsed_files_it_needs_and_keeps_the_others(
     monkeypatch.setattr(cache, "SHARDS", 8)  # so that a rewritten shard holds settled files
     built = write_project(tmp_path / "project")
     build(built, workers=3)
-    read: list[str] = []
-    real = cache._read_shard
-
-    def counted(file: Path) -> dict[str, object]:
-        if file.parent.name.startswith("nodes-"):
-            read.append(file.name)
-        return real(file)
-
-    monkeypatch.setattr(cache, "_read_shard", counted)
+    read = _shards_read(monkeypatch, "_read_shard", "nodes-")
     _edit(built, "content/events/event-004.yaml", lambda s: s.replace("Event 4", "Four"))
     assert build(built, workers=3).parsed == 1
     # The shards of site.yaml, tags.yaml, actors.yaml and sources.yaml, always read, and
@@ -791,15 +797,7 @@ def test_serve_reads_the_search_words_from_disk_once(
     for the edited event's words alone."""
     root = write_project(tmp_path / "project")
     build(root, workers=1)
-    read: list[str] = []
-    real = cache._read_texts
-
-    def counted(file: Path) -> dict[str, str]:
-        if file.parent.name.startswith("words-"):
-            read.append(file.name)
-        return real(file)
-
-    monkeypatch.setattr(cache, "_read_texts", counted)
+    read = _shards_read(monkeypatch, "_read_texts", "words-")
     memory = Memory()
     build(root, workers=1, memory=memory)  # the site as it stands: nothing rendered
     looked = _events_passed_to(monkeypatch, search, "_event_words")

@@ -1,7 +1,7 @@
 """Where a rebuild's rendering goes: the entries of a project's plan that its next build
 would render, each timed alone.
 
-    python bench/page_times.py PROJECT [--top 10] [--all]
+    python bench/page_times.py PROJECT [--top 10] [--all | --kinds]
 
 Checks the project, plans its site, and finds, as `frise build` does, the entries whose
 fingerprint or file differs from the manifest of the current site (after an edit: the
@@ -11,6 +11,10 @@ site's exports and the kept words of the search index, the way the rebuild rende
 them (in workers, there), and writes nothing. Prints seconds per entry, slowest first.
 With `--all`, times the entries made from the most events instead, as a cold build
 renders them. The first entry also pays for typesetting what the later ones share.
+With `--kinds`, renders every entry of the plan, as a cold build does on one core (the
+Markdown converted before the timing, or read from the cache), and prints the time and
+weight of each kind of page (by template; a generated file by its path), heaviest first:
+where a cold build's rendering goes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from generator.build import cache, pipeline, shards  # noqa: E402
 from generator.build.fingerprint import Fingerprints  # noqa: E402
 from generator.build.stamp import code_version  # noqa: E402
 from generator.site import render, search  # noqa: E402
+from generator.site.output import Stat  # noqa: E402
 
 
 class _ReadOnly:
@@ -55,18 +60,23 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=10, help="how many entries to print")
     parser.add_argument("--all", action="store_true",
                         help="the heaviest entries of the plan, as a cold build renders them")
+    parser.add_argument("--kinds", action="store_true",
+                        help="every entry of the plan, totalled by kind of page")
     args = parser.parse_args()
+    if args.all and args.kinds:
+        parser.error("--all and --kinds are exclusive")
     project: Path = args.project
     timeline, theme, _ = pipeline.check(project)
     output = project / timeline.site.output
     version = code_version()
     words = pipeline.typeset(theme.words(timeline.site.language))
-    kept = None if args.all else _ReadOnly(cache.SearchWords(project, version))
+    cold = args.all or args.kinds
+    kept = None if cold else _ReadOnly(cache.SearchWords(project, version))
     plan = pipeline.site_plan(timeline, theme, words, kept)
     prints = Fingerprints(timeline, theme, words)
-    if args.all:
-        todo = sorted(plan, key=shards._weight, reverse=True)[:args.top]
-        old: dict[str, tuple[str, cache.Stat]] = {}
+    if cold:
+        todo = plan if args.kinds else sorted(plan, key=shards._weight, reverse=True)[:args.top]
+        old: dict[str, tuple[str, Stat]] = {}
         spans: cache.Spans = {}
     else:
         old, spans = cache.load_manifest(project, output, version)
@@ -79,10 +89,25 @@ def main() -> None:
         start = time.perf_counter()
         size = sum(len(out.data) for out in renderer.render(page))
         times.append((time.perf_counter() - start, size, page.path))
+    if args.kinds:
+        _print_kinds(todo, times)
+        return
     for seconds, size, path in sorted(times, reverse=True)[:args.top]:
         print(f"{seconds:7.2f} s  {size / 1e6:7.2f} MB  {path}")
     total = sum(t for t, _, _ in times)
     print(f"{total:7.2f} s  in all, {len(todo):,} entries of {len(plan):,}")
+
+
+def _print_kinds(pages: list[render.Page], times: list[tuple[float, int, str]]) -> None:
+    """Time, count and weight of each kind of entry, heaviest first."""
+    kinds: dict[str, tuple[float, int, int]] = {}
+    for page, (seconds, size, path) in zip(pages, times, strict=True):
+        kind = page.template if page.make is None and page.joined is None else path
+        total, count, weight = kinds.get(kind, (0.0, 0, 0))
+        kinds[kind] = (total + seconds, count + 1, weight + size)
+    for kind, (total, count, weight) in sorted(kinds.items(), key=lambda k: -k[1][0]):
+        print(f"{total:7.2f} s  {count:6,} files  {weight / 1e6:7.1f} MB  {kind}")
+    print(f"{sum(t for t, _, _ in times):7.2f} s  in all, {len(pages):,} entries")
 
 
 if __name__ == "__main__":

@@ -58,23 +58,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("project", type=Path)
     parser.add_argument("--top", type=int, default=10, help="how many entries to print")
-    parser.add_argument("--all", action="store_true",
-                        help="the heaviest entries of the plan, as a cold build renders them")
-    parser.add_argument("--kinds", action="store_true",
-                        help="every entry of the plan, totalled by kind of page")
+    cold = parser.add_mutually_exclusive_group()
+    cold.add_argument("--all", action="store_true",
+                      help="the heaviest entries of the plan, as a cold build renders them")
+    cold.add_argument("--kinds", action="store_true",
+                      help="every entry of the plan, totalled by kind of page")
     args = parser.parse_args()
-    if args.all and args.kinds:
-        parser.error("--all and --kinds are exclusive")
     project: Path = args.project
     timeline, theme, _ = pipeline.check(project)
     output = project / timeline.site.output
     version = code_version()
     words = pipeline.typeset(theme.words(timeline.site.language))
-    cold = args.all or args.kinds
-    kept = None if cold else _ReadOnly(cache.SearchWords(project, version))
+    kept = None if args.all or args.kinds else _ReadOnly(cache.SearchWords(project, version))
     plan = pipeline.site_plan(timeline, theme, words, kept)
     prints = Fingerprints(timeline, theme, words)
-    if cold:
+    if args.all or args.kinds:
         todo = plan if args.kinds else sorted(plan, key=shards._weight, reverse=True)[:args.top]
         old: dict[str, tuple[str, Stat]] = {}
         spans: cache.Spans = {}
